@@ -1,0 +1,39 @@
+# detente: the README's two commands first. Each creates .venv and installs what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# A normal (non-editable) install, so a data file missing from package-data fails here, not on a user's machine.
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint typecheck install clean docs
+
+demo: $(STAMP)
+	$(BIN)/detente demo --db demo.duckdb
+
+test: $(STAMP)
+	DETENTE_LOAD_PLUGINS=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/python tools/build_cli_docs.py
+
+install: $(STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(VENV)/bin/python pyproject.toml $(shell find src -type f -not -name '*.pyc' -not -path '*/__pycache__/*')
+	$(BIN)/python -m pip install --quiet ".[test,ray,dev]"
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info demo.duckdb
