@@ -1,0 +1,186 @@
+"""Pipeline: articles -> parsed docs -> coded events -> the one writer.
+
+``process_batch`` is pure apart from the model it holds, so the local engine, a process
+pool and Ray workers all run the same code; only ``run`` touches the store, and it
+commits one transaction per batch so an interrupted run loses at most the batch in flight.
+
+Example::
+
+    from detente.pipeline import Pipeline
+    from detente.store.db import Store
+    with Store("events.duckdb") as store:
+        result = Pipeline().run(["articles/"], store)
+    print(result.events_added)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from detente.errors import BadInput
+from detente.records import Article, Event
+from detente.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from detente.store.db import Store
+
+logger = logging.getLogger(__name__)
+
+#: Called with the number of articles just finished, for progress bars.
+ProgressCallback = Callable[[int], None]
+ErrorCallback = Callable[[BadInput], None]
+
+
+@dataclass
+class RunResult:
+    """What a run did, for the CLI's summary line and its exit code."""
+
+    articles_read: int = 0
+    articles_skipped: int = 0
+    articles_added: int = 0
+    events_coded: int = 0
+    events_added: int = 0
+    errors: list[BadInput] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class Pipeline:
+    """Holds the settings and (lazily) the spaCy pipeline; codes batches of articles."""
+
+    def __init__(self, *, settings: Settings | None = None, nlp: Language | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from detente.nlp import load_nlp
+
+            self._nlp = load_nlp(self.settings)
+        return self._nlp
+
+    def _prepare(self, article: Article) -> Article:
+        limit = int(self.settings.max_article_chars)
+        if len(article.text) > limit:
+            logger.warning("%s: article cut to %d characters", article.origin or article.id, limit)
+            return Article(**{**article.to_dict(), "text": article.text[:limit]})
+        return article
+
+    def process_batch(self, articles: Sequence[Article]) -> list[Event]:
+        """Code one batch. Pure: same articles and model, same events (ids included)."""
+        from detente.coding.coder import code_doc
+
+        prepared = [self._prepare(a) for a in articles if a.text.strip()]
+        events: list[Event] = []
+        pairs = self.nlp.pipe(
+            ((a.text, a) for a in prepared), as_tuples=True, batch_size=int(self.settings.batch_size)
+        )
+        for doc, article in pairs:
+            events.extend(self._keep(code_doc(doc, article)))
+        return events
+
+    def _keep(self, events: Iterable[Event]) -> Iterator[Event]:
+        floor = float(self.settings.min_confidence)
+        keep_flagged = bool(self.settings.keep_hypothetical)
+        for event in events:
+            if event.confidence < floor:
+                continue
+            if not keep_flagged and (event.negated or event.hypothetical):
+                continue
+            yield event
+
+    def code_documents(self, articles: Iterable[Article]) -> Iterator[Event]:
+        """Stream events for any number of articles, batch by batch."""
+        for batch in batched(articles, max(1, int(self.settings.batch_size)) * 8):
+            yield from self.process_batch(batch)
+
+    def run(
+        self,
+        sources: str | Path | Iterable[str | Path] | Iterable[Article],
+        store: Store,
+        *,
+        engine: str = "local",
+        recode: bool = False,
+        on_error: ErrorCallback | None = None,
+        progress: ProgressCallback | None = None,
+        update_derived: bool = True,
+    ) -> RunResult:
+        """Read, code and store a corpus; skips articles already stored unless ``recode``.
+
+        Bad records are reported through ``on_error`` (and kept in the result) while the
+        run goes on. Derived records (clusters, agreements) are recomputed at the end.
+        """
+        from detente.registry import engines
+
+        result = RunResult()
+
+        def report(err: BadInput) -> None:
+            result.errors.append(err)
+            if on_error is not None:
+                on_error(err)
+
+        def fresh_articles() -> Iterator[Article]:
+            for article in _articles_from(sources, report, self.settings):
+                result.articles_read += 1
+                if not recode and store.has_article(article.id):
+                    result.articles_skipped += 1
+                    if progress:
+                        progress(1)
+                    continue
+                yield article
+
+        runner = engines().get(engine)(settings=self.settings)
+        batches = batched(fresh_articles(), max(1, int(self.settings.commit_every)))
+        for articles, events in runner.map_batches(self, batches):
+            written = store.write_batch(articles, events)
+            result.articles_added += written.articles_added
+            result.events_added += written.events_added
+            result.events_coded += len(events)
+            if progress:
+                progress(len(articles))
+        if update_derived and (result.articles_added or result.events_added):
+            update_derived_records(store)
+        return result
+
+
+def _articles_from(
+    sources: str | Path | Iterable[str | Path] | Iterable[Article],
+    on_error: ErrorCallback,
+    settings: Settings,
+) -> Iterator[Article]:
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    from detente.ingest.readers import read_documents
+
+    paths: list[str | Path] = []
+    for item in sources:
+        if isinstance(item, Article):
+            yield item
+        else:
+            paths.append(item)
+    if paths:
+        yield from read_documents(paths, on_error=on_error, settings=settings)
+
+
+def update_derived_records(store: Store) -> None:
+    """Recompute what is derived from all stored events: cross-article clusters and agreements."""
+    from detente import agreements, merge
+
+    merge.update_store(store)
+    agreements.update_store(store)
