@@ -253,9 +253,8 @@ def code(ctx: click.Context, file: str) -> None:
     with user_errors():
         pipeline = Pipeline(settings=state.settings)
         articles = read_documents(path, on_error=report_bad_input, settings=state.settings)
-        out = click.get_text_stream("stdout")
         for event in pipeline.code_documents(articles):
-            out.write(event.to_json() + "\n")
+            click.echo(event.to_json())
 
 
 def _stdin_to_file(file: str) -> str:
@@ -290,7 +289,7 @@ def eval_(ctx: click.Context, gold: str, as_json: bool, coder: str) -> None:
     from detente.evaluate import evaluate
 
     with user_errors():
-        report = evaluate(gold, coder=coder, settings=_state(ctx).settings)
+        report = evaluate(gold, coder=coder)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -311,7 +310,7 @@ def _echo_events(events: list[Event], fmt: str) -> None:
 
         rows = [flat_row(e) for e in events]
         if rows:
-            writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=list(rows[0]))
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
     else:
@@ -469,7 +468,7 @@ def serve(ctx: click.Context, db: str, host: str, port: int) -> None:
 
     with user_errors():
         app = create_app(db, settings=_state(ctx).settings)
-    click.echo(f"detente dashboard on http://{host}:{port}/  (API docs: /docs)", err=True)
+    click.echo(f"detente dashboard on http://{host}:{port}/  (API schema: /openapi.json)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

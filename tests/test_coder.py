@@ -1,0 +1,125 @@
+"""The event coder on project-written sentences, one construction per test."""
+
+from __future__ import annotations
+
+from detente.records import Article, Event, event_id
+
+
+def _code(nlp, text: str, published: str | None = "2019-05-10") -> list[Event]:  # type: ignore[no-untyped-def]
+    art = Article(id="t1", text=text, published=published)
+    ((doc, _),) = list(nlp.pipe([(text, art)], as_tuples=True))
+    return list(doc._.events)
+
+
+def _triples(events: list[Event], *, factual: bool = True) -> set[tuple[str, str, str]]:
+    return {(e.source.principal, e.target.principal, e.root) for e in events
+            if not factual or not (e.negated or e.hypothetical)}
+
+
+def test_subject_verb_object_gives_one_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _triples(_code(nlp, "Turkish troops attacked Kurdish fighters of the YPG.")) == {("TUR", "YPG", "19")} or \
+        ("TUR", "REBELS", "19") in _triples(_code(nlp, "Turkish troops attacked Kurdish fighters of the YPG."))
+
+
+def test_passive_agent_is_the_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("SYR", "TUR", "19") in _triples(_code(nlp, "A Turkish observation post was shelled by Syrian forces."))
+
+
+def test_coordinated_sources_give_one_event_each(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Russian and Syrian forces bombed Idlib on Tuesday."))
+    assert {("RUS", "CIVILIANS", "18"), ("SYR", "CIVILIANS", "18")} <= got
+
+
+def test_attack_on_a_place_targets_civilians(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _triples(_code(nlp, "Russian jets bombed Aleppo.")) == {("RUS", "CIVILIANS", "18")}
+
+
+def test_relative_clause_subject_is_the_noun_it_modifies(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("RUS", "CIVILIANS", "18") in _triples(_code(nlp, "Russia, which bombed Aleppo, signed an agreement with Turkey."))
+
+
+def test_reported_speech_codes_the_reported_event_not_the_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "The Syrian Observatory said Russian warplanes struck Turkish troops."))
+    assert got == {("RUS", "TUR", "19")}
+
+
+def test_prepositional_target_and_symmetric_meeting(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Russian officials held talks with Turkey in Ankara."))
+    assert {("RUS", "TUR", "04"), ("TUR", "RUS", "04")} <= got
+
+
+def test_agreement_between_two_actors_is_coded_both_ways(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "The deal between Moscow and Ankara created a buffer zone."))
+    assert got == {("RUS", "TUR", "05"), ("TUR", "RUS", "05")}
+
+
+def test_nominal_attack_takes_its_source_from_the_noun_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Russian air strikes on Idlib continued for a week."))
+    assert got == {("RUS", "CIVILIANS", "18")}
+
+
+def test_clash_between_two_forces_is_coded_both_ways(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Turkish troops clashed with Syrian government forces near Saraqeb."))
+    assert {("TUR", "SYR", "19"), ("SYR", "TUR", "19")} <= got
+
+
+def test_negated_event_is_flagged(nlp) -> None:  # type: ignore[no-untyped-def]
+    (e,) = _code(nlp, "Turkey did not attack Syrian forces.")
+    assert e.negated and not e.hypothetical
+
+
+def test_conditional_event_is_hypothetical(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Turkey could strike Syrian forces.")
+    assert events and all(e.hypothetical for e in events)
+
+
+def test_threat_is_a_threat_event_and_its_content_is_not_coded(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Turkey threatened to attack Syrian forces.")
+    assert [(e.source.principal, e.target.principal, e.cameo, e.hypothetical) for e in events] == [("TUR", "SYR", "138", False)]
+
+
+def test_announced_meeting_is_036_not_hypothetical(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Russia and Turkey will hold talks in Sochi.")
+    assert {(e.source.principal, e.target.principal, e.cameo, e.hypothetical) for e in events} == {
+        ("RUS", "TUR", "036", False), ("TUR", "RUS", "036", False)}
+
+
+def test_the_two_sides_resolve_to_the_last_two_actors(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia and Turkey disagree over Idlib. The two sides met in Moscow on Monday."
+    assert {("RUS", "TUR", "04"), ("TUR", "RUS", "04")} <= _triples(_code(nlp, text))
+
+
+def test_pronoun_resolves_to_the_last_actor(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Turkey moved more troops to the border. It also condemned Russia."
+    assert ("TUR", "RUS", "11") in _triples(_code(nlp, text))
+
+
+def test_sentence_without_two_actors_gives_no_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _code(nlp, "Turkey held elections on Sunday.") == []
+    assert _code(nlp, "The weather was fine in Ankara.") == []
+
+
+def test_evidence_offsets_point_into_the_article_and_ids_are_stable(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Nothing happened on Monday. Russian jets bombed Aleppo yesterday."
+    (e,) = _code(nlp, text)
+    assert text[e.evidence.start : e.evidence.end] == e.evidence.text
+    assert e.evidence.text.startswith("Russian jets")
+    assert e.event_id == event_id("t1", e.sentence, e.source.code, e.target.code, e.cameo)
+    assert [x.event_id for x in _code(nlp, text)] == [e.event_id]
+
+
+def test_date_comes_from_the_sentence_read_against_publication(nlp) -> None:  # type: ignore[no-untyped-def]
+    (e,) = _code(nlp, "Russian jets bombed Aleppo yesterday.", published="2018-09-15")
+    assert (e.date, e.date_source) == ("2018-09-14", "text")
+
+
+def test_identical_triples_in_one_sentence_are_deduplicated(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Russian jets bombed and shelled Aleppo.")
+    keys = [(e.source.principal, e.target.principal, e.root) for e in events]
+    assert len(keys) == len(set(keys)) == 1
+
+
+def test_events_component_is_registered_and_ordered_after_the_parser(nlp) -> None:  # type: ignore[no-untyped-def]
+    names = nlp.pipe_names
+    assert names.index("detente_actors") < names.index("detente_events")
+    assert names.index("parser") < names.index("detente_actors")

@@ -1,0 +1,86 @@
+"""Named migrations: applied once, in order, recorded; a read-only store refuses an old schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from detente.errors import StoreError
+from detente.store.db import Store
+from detente.store.migrations import MIGRATIONS, MIGRATIONS_TABLE, Migrations
+
+
+def test_a_new_store_records_every_migration_in_order(store: Store) -> None:
+    rows = store.connection.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY applied_at, name"
+    ).fetchall()
+    assert [r[0] for r in rows] == MIGRATIONS.names
+    tables = {
+        r[0] for r in store.connection.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    assert {"articles", "events", "event_clusters", "agreements", MIGRATIONS_TABLE} <= tables
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "events.duckdb"
+    Store(path).close()
+    with Store(path) as s:
+        (n,) = s.connection.execute(f"SELECT count(*) FROM {MIGRATIONS_TABLE}").fetchone()  # type: ignore[misc]
+        assert n == len(MIGRATIONS.names)
+        assert MIGRATIONS.pending(s.connection) == []
+
+
+def test_migrations_run_in_declaration_order_and_only_when_pending() -> None:
+    ran: list[str] = []
+    migrations = Migrations()
+
+    @migrations(name="0001_a")
+    def _a(conn: duckdb.DuckDBPyConnection) -> None:
+        ran.append("a")
+        conn.execute("CREATE TABLE a (x INTEGER)")
+
+    @migrations(name="0002_b")
+    def _b(conn: duckdb.DuckDBPyConnection) -> None:
+        ran.append("b")
+        conn.execute("ALTER TABLE a ADD COLUMN y INTEGER")
+
+    conn = duckdb.connect()
+    assert migrations.apply(conn) == ["0001_a", "0002_b"]
+    assert migrations.apply(conn) == []
+    assert ran == ["a", "b"]
+    assert [c[0] for c in conn.execute("DESCRIBE a").fetchall()] == ["x", "y"]
+
+
+def test_a_failing_migration_leaves_no_trace() -> None:
+    migrations = Migrations()
+
+    @migrations(name="0001_half_done")
+    def _bad(conn: duckdb.DuckDBPyConnection) -> None:
+        conn.execute("CREATE TABLE half (x INTEGER)")
+        conn.execute("SELECT * FROM no_such_table")
+
+    conn = duckdb.connect()
+    with pytest.raises(StoreError, match="0001_half_done"):
+        migrations.apply(conn)
+    assert migrations.applied(conn) == []
+    assert conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'"
+    ).fetchone() == (0,)
+
+
+def test_a_name_cannot_be_declared_twice() -> None:
+    migrations = Migrations()
+    migrations(name="0001_x")(lambda conn: None)
+    with pytest.raises(StoreError, match="declared twice"):
+        migrations(name="0001_x")(lambda conn: None)
+
+
+def test_read_only_store_behind_the_code_says_to_open_it_writable(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with Store(path) as s:
+        last = MIGRATIONS.names[-1]
+        s.connection.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE name = ?", [last])
+    with pytest.raises(StoreError, match="open it writable once"):
+        Store(path, read_only=True)

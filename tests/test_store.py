@@ -1,0 +1,297 @@
+"""The event store: idempotent batches, filters, read-only use, derived records."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detente.errors import InvalidQuery, NotFound, StoreError
+from detente.records import Actor, Article, Event, Evidence, Location, event_id
+from detente.store.db import Store, WriteResult
+
+
+def make_event(
+    doc: str = "doc-1",
+    sentence: int = 0,
+    source: str = "RUS",
+    target: str = "TUR",
+    cameo: str = "042",
+    *,
+    quad: int = 1,
+    goldstein: float = 1.9,
+    date: str | None = "2019-04-28",
+    precision: str | None = "day",
+    **changes: object,
+) -> Event:
+    src = Actor(name=f"{source} gov", principal=source, code=f"{source}GOV", country=source, sector="GOV")
+    tgt = Actor(name=f"{target} gov", principal=target, code=f"{target}GOV", country=target, sector="GOV")
+    ev = Event(
+        id=doc,
+        event_id=event_id(doc, sentence, src.code, tgt.code, cameo),
+        doc_id=doc,
+        sentence=sentence,
+        source=src,
+        target=tgt,
+        cameo=cameo,
+        root=cameo[:2],
+        quad=quad,
+        goldstein=goldstein,
+        evidence=Evidence(text=f"{source} met {target}.", start=10 * sentence, end=10 * sentence + 9),
+        date=date,
+        date_precision=precision,  # type: ignore[arg-type]
+        date_source="text",
+    )
+    return ev.with_changes(**changes) if changes else ev
+
+
+def article(doc: str = "doc-1") -> Article:
+    return Article(id=doc, text=f"text of {doc}", url=f"https://example.org/{doc}", published="2019-04-29")
+
+
+def test_write_batch_reports_what_was_added(store: Store) -> None:
+    result = store.write_batch([article()], [make_event(sentence=0), make_event(sentence=1)])
+    assert result == WriteResult(articles_added=1, events_added=2)
+    assert store.count_events() == 2
+    assert store.has_article("doc-1")
+
+
+def test_reingesting_the_same_batch_adds_nothing_and_loses_nothing(store: Store) -> None:
+    events = [make_event(sentence=i) for i in range(5)]
+    store.write_batch([article()], events)
+    again = store.write_batch([article()], events)
+    assert again == WriteResult(0, 0)
+    assert sorted(e.event_id for e in store.events()) == sorted(e.event_id for e in events)
+
+
+def test_recoded_event_updates_in_place(store: Store) -> None:
+    first = make_event(date="2019-04-28")
+    store.write_batch([article()], [first])
+    recoded = first.with_changes(
+        date="2019-03", date_precision="month", location=Location("Ankara", "TUR", 39.9, 32.8, 323786)
+    )
+    assert recoded.event_id == first.event_id
+    assert store.write_batch([], [recoded]).events_added == 0
+    stored = store.event(first.event_id)
+    assert stored.date == "2019-03"
+    assert stored.location == Location("Ankara", "TUR", 39.9, 32.8, 323786)
+    assert store.count_events() == 1
+
+
+def test_changed_principal_moves_event_to_its_new_dyad(store: Store) -> None:
+    ev = make_event()
+    store.upsert_events([ev])
+    moved = ev.with_changes(target=Actor("Syria", "SYR", "TURGOV"))  # same code, so same event_id
+    assert moved.event_id == ev.event_id
+    store.upsert_events([moved])
+    assert store.events(source="RUS", target="TUR") == []
+    assert [e.event_id for e in store.events(source="RUS", target="SYR")] == [ev.event_id]
+
+
+def test_duplicate_ids_within_a_batch_keep_the_last(store: Store) -> None:
+    a = make_event(goldstein=1.0)
+    b = a.with_changes(goldstein=3.0)
+    assert store.upsert_events([a, b]) == 1
+    assert store.event(a.event_id).goldstein == 3.0
+
+
+def test_failed_batch_writes_nothing(store: Store) -> None:
+    good = make_event(sentence=0)
+    bad = make_event(sentence=1).with_changes(quad=None)  # violates NOT NULL in the database
+    with pytest.raises(StoreError):
+        store.write_batch([article()], [good, bad])
+    assert store.count_events() == 0
+    assert not store.has_article("doc-1")
+    assert store.write_batch([article()], [good]) == WriteResult(1, 1)
+
+
+def test_events_survive_reopening_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "events.duckdb"
+    with Store(path) as s:
+        s.write_batch([article()], [make_event(sentence=i) for i in range(3)])
+    with Store(path) as s:
+        assert s.count_events() == 3
+        assert s.article("doc-1").url == "https://example.org/doc-1"
+
+
+def test_committed_batch_survives_a_process_that_dies_without_closing(tmp_path: Path) -> None:
+    path = tmp_path / "events.duckdb"
+    script = (
+        "import os, sys\n"
+        f"sys.path[:0] = [{str(Path(__file__).parent)!r}]\n"
+        "from test_store import make_event, article\n"
+        "from detente.store.db import Store\n"
+        f"s = Store({str(path)!r})\n"
+        "s.write_batch([article()], [make_event(sentence=i) for i in range(3)])\n"
+        "os._exit(0)  # no close, no checkpoint: only the write-ahead log has the batch\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    with Store(path, read_only=True) as again:
+        assert again.count_events() == 3
+        assert again.has_article("doc-1")
+
+
+def test_event_and_article_raise_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.event("nope")
+    with pytest.raises(NotFound):
+        store.article("nope")
+
+
+def test_articles_are_paged_in_id_order(store: Store) -> None:
+    store.upsert_articles([article(f"doc-{i}") for i in (3, 1, 2)])
+    assert [a.id for a in store.articles()] == ["doc-1", "doc-2", "doc-3"]
+    assert [a.id for a in store.articles(limit=1, offset=1)] == ["doc-2"]
+
+
+def _sample(store: Store) -> None:
+    store.write_batch(
+        [article("d1"), article("d2")],
+        [
+            make_event("d1", 0, "RUS", "TUR", "042", date="2019-01-05"),
+            make_event("d1", 1, "TUR", "RUS", "190", quad=4, goldstein=-10.0, date="2019-02-10"),
+            make_event("d1", 2, "RUS", "SYR", "061", quad=2, goldstein=6.4, date="2019-03"),
+            make_event("d2", 0, "USA", "TUR", "111", quad=3, goldstein=-2.0, date="2020", precision="year"),
+            make_event("d2", 1, "RUS", "TUR", "057", quad=1, goldstein=8.0, date=None, precision=None),
+            make_event("d2", 2, "RUS", "TUR", "036", quad=1, goldstein=4.0, date="2019-06-01", negated=True),
+        ],
+    )
+
+
+def test_filters_match_principals_dates_and_codes(store: Store) -> None:
+    _sample(store)
+    assert {(e.doc_id, e.sentence) for e in store.events(source="RUS", target="TUR")} == {
+        ("d1", 0),
+        ("d2", 1),
+        ("d2", 2),
+    }
+    assert store.count_events(actor="TUR") == 5
+    assert store.count_events(actor="SYR") == 1
+    assert [e.sentence for e in store.events(date_from="2019-02", date_to="2019-03")] == [1, 2]
+    assert store.count_events(date_to="2019") == 4  # the whole year, undated events excluded
+    assert store.count_events(root="19") == 1
+    assert store.count_events(root=19) == 1
+    assert store.count_events(cameo="061") == 1
+    assert store.count_events(quad=4) == 1
+    assert store.count_events(doc_id="d2") == 3
+    assert store.count_events(include_flagged=False) == 5
+
+
+def test_events_are_ordered_by_day_with_undated_last(store: Store) -> None:
+    _sample(store)
+    days = [e.date for e in store.events()]
+    assert days[-1] is None
+    assert days[:-1] == ["2019-01-05", "2019-02-10", "2019-03", "2019-06-01", "2020"]
+    assert [e.date for e in store.events(limit=2, offset=1)] == ["2019-02-10", "2019-03"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"date_from": "last week"},
+        {"date_to": "2019-13"},
+        {"date_from": "2019-02-30"},
+        {"date_from": "2020", "date_to": "2019"},
+        {"root": "21"},
+        {"root": "ab"},
+        {"cameo": "19x"},
+        {"quad": 5},
+        {"limit": -1},
+    ],
+)
+def test_malformed_filters_raise_invalid_query(store: Store, filters: dict[str, object]) -> None:
+    with pytest.raises(InvalidQuery):
+        store.events(**filters)  # type: ignore[arg-type]
+
+
+def test_filter_values_are_parameters_not_sql(store: Store) -> None:
+    _sample(store)
+    assert store.events(source="RUS' OR '1'='1") == []
+    assert store.count_events() == 6
+
+
+def test_stats_summarise_the_store(store: Store) -> None:
+    _sample(store)
+    assert store.stats() == {
+        "articles": 2,
+        "events": 6,
+        "dyads": 4,
+        "date_from": "2019-01-05",
+        "date_to": "2020-01-01",
+    }
+
+
+def test_read_only_store_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "events.duckdb"
+    with Store(path) as s:
+        s.upsert_events([make_event()])
+    with Store(path, read_only=True) as ro:
+        assert ro.count_events() == 1
+        with pytest.raises(StoreError, match="read-only"):
+            ro.upsert_events([make_event(sentence=2)])
+
+
+def test_read_only_needs_an_existing_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+    with pytest.raises(StoreError):
+        Store(":memory:", read_only=True)
+
+
+def test_clusters_are_replaced_as_a_set_and_filtered_by_party(store: Store) -> None:
+    store.save_clusters(
+        [
+            {
+                "cluster_id": "c1",
+                "source": "RUS",
+                "target": "TUR",
+                "root": "04",
+                "date_from": "2019-01-01",
+                "event_ids": ["e1", "e2"],
+            },
+            {
+                "cluster_id": "c2",
+                "source": {"principal": "USA"},
+                "target": {"principal": "TUR"},
+                "date": "2019-02-01",
+                "event_ids": ["e3"],
+            },
+        ]
+    )
+    assert [c["cluster_id"] for c in store.clusters(a="TUR")] == ["c1", "c2"]
+    assert [c["cluster_id"] for c in store.clusters(a="TUR", b="RUS")] == ["c1"]
+    assert store.clusters(a="RUS")[0]["event_ids"] == ["e1", "e2"]
+    store.save_clusters([{"cluster_id": "c3", "source": "RUS", "target": "SYR"}])
+    assert [c["cluster_id"] for c in store.clusters()] == ["c3"]
+
+
+def test_agreements_round_trip_their_whole_record(store: Store) -> None:
+    record = {
+        "agreement_id": "a1",
+        "parties": ["RUS", "TUR"],
+        "kind": "ceasefire",
+        "status": "violated",
+        "start": "2020-03-05",
+        "history": [{"status": "made", "date": "2020-03-05"}],
+    }
+    store.save_agreements([record])
+    assert store.agreements(party="TUR") == [record]
+    assert store.agreements(party="USA") == []
+    with pytest.raises(InvalidQuery):
+        store.save_agreements([{"parties": ["RUS"]}])
+    assert store.agreements() == [record]  # a rejected set leaves the old one
+
+
+def test_optimize_keeps_every_event_and_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "events.duckdb"
+    events = [
+        make_event(f"d{i}", i % 4, ("RUS", "USA", "TUR")[i % 3], ("TUR", "SYR")[i % 2]) for i in range(40)
+    ]
+    with Store(path) as s:
+        s.write_batch([], events)
+        s.optimize()
+        assert s.count_events() == 40
+        assert s.write_batch([], events).events_added == 0  # primary key survived the rewrite
+        assert sorted(e.event_id for e in s.events()) == sorted(e.event_id for e in events)
