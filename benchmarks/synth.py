@@ -119,8 +119,8 @@ def write_broken_files(out: Path, *, big_line_mb: int = 50, seed: int = 1) -> di
     """Write one file of each kind of damage into ``out``.
 
     Returns, per file name, what a reader must report: ``line`` (the 1-based line of the
-    first error, or None when only the file is named) and ``good`` (ids of the records in
-    that file that are intact and must still be stored).
+    error, or None when the file must be read without error) and ``good`` (ids of the
+    records in that file that are intact and must still be stored; a page's id is its name).
     """
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -129,7 +129,7 @@ def write_broken_files(out: Path, *, big_line_mb: int = 50, seed: int = 1) -> di
 
     # Binary: NUL bytes in a file named like text.
     (out / "binary.txt").write_bytes(bytes(rng.randrange(256) for _ in range(4096)) + b"\x00" * 64)
-    expect["binary.txt"] = {"line": None, "good": []}
+    expect["binary.txt"] = {"line": 1, "good": []}
 
     # Empty file.
     (out / "empty.txt").write_bytes(b"")
@@ -137,7 +137,7 @@ def write_broken_files(out: Path, *, big_line_mb: int = 50, seed: int = 1) -> di
 
     # Invalid UTF-8 on line 3 of a text page (Latin-1 bytes).
     (out / "latin1.txt").write_bytes(
-        "Headline\n\nFirst line is fine.\n".encode() + b"Caf\xe9 au lait in Ankara\xff\n"
+        b"Headline\n\nFirst line is fine.\n" + b"Caf\xe9 au lait in Ankara\xff\n"
     )
     expect["latin1.txt"] = {"line": 4, "good": []}
 
@@ -169,7 +169,8 @@ def write_broken_files(out: Path, *, big_line_mb: int = 50, seed: int = 1) -> di
         f'cut-row,2019-01-01,"The ministers met and then',
         encoding="utf-8",
     )
-    expect["truncated.csv"] = {"line": None, "good": [row["id"]]}
+    # The cut row starts after the header (line 1) and the good row's lines (its cell spans lines).
+    expect["truncated.csv"] = {"line": 2 + text_cell.count("\n") + 1, "good": [row["id"]]}
 
     # One 50 MB single line in a JSON Lines file, between two good records.
     a = {"id": "big-before", "published": "2019-05-01", "text": sentence_pool()[0]}
@@ -184,8 +185,9 @@ def write_broken_files(out: Path, *, big_line_mb: int = 50, seed: int = 1) -> di
         fh.write(json.dumps(b) + "\n")
     expect["huge_line.jsonl"] = {"line": 2, "good": ["big-before", "big-after"]}
 
-    # Huge sentences: one "sentence" of 200k characters with no full stop, inside a good article.
-    words = " ".join(rng.choice(("Russia", "talks", "and", "the", "border", "Ankara")) for _ in range(40_000))
+    # Huge sentence: one run-on "sentence" of ~60k characters (far past max_sentence_chars) with
+    # no full stop, between two good sentences of a good article.
+    words = ", ".join(rng.choice(("Russia", "talks", "and the", "border", "Ankara")) for _ in range(8_000))
     pool = sentence_pool()
     (out / "huge_sentence.txt").write_text(
         f"Long page\n\nSynthetic Wire | 3 March 2019\n\n{pool[2]} {words} {pool[3]}\n", encoding="utf-8"

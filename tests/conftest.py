@@ -17,6 +17,12 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", default=False, help="run slow tests")
+    parser.addoption(
+        "--update-floors",
+        action="store_true",
+        default=False,
+        help="rewrite tests/eval_floors.json from the current scores (lowering needs DETENTE_FLOOR_NOTE)",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -123,3 +123,62 @@ def test_events_component_is_registered_and_ordered_after_the_parser(nlp) -> Non
     names = nlp.pipe_names
     assert names.index("detente_actors") < names.index("detente_events")
     assert names.index("parser") < names.index("detente_actors")
+
+
+def test_headline_on_its_own_line_is_its_own_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Turkey condemns Russia\nThe weather in Ankara was fine yesterday."
+    events = _code(nlp, text, published="2019-05-10")
+    assert events and all(e.sentence == 0 and e.date_source != "text" for e in events)
+
+
+def test_accused_of_gerund_makes_the_accused_the_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Ukraine accused Russian troops of killing civilians in Bucha."))
+    assert {("UKR", "RUS", "11"), ("RUS", "CIVILIANS", "18")} <= got
+
+
+def test_ceasefire_brokered_between_two_parties_codes_the_mediator_apart(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "A ceasefire brokered by Egypt between Israel and Hamas took effect on Friday."))
+    assert {("ISR", "HAMAS", "08"), ("HAMAS", "ISR", "08"), ("EGY", "ISR", "04"), ("EGY", "HAMAS", "04")} <= got
+    assert ("EGY", "ISR", "08") not in got
+
+
+def test_strikes_on_an_armed_group_held_area_target_the_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "The United States launched strikes on Houthi-held areas of Yemen on Saturday."))
+    assert ("USA", "HOUTHIS", "19") in got
+
+
+def test_military_site_in_a_country_is_that_state_but_a_city_is_civilians(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("IND", "PAK", "19") in _triples(_code(nlp, "Indian jets struck a training camp in Pakistan on Tuesday."))
+    assert ("RUS", "CIVILIANS", "18") in _triples(_code(nlp, "Russia fired a missile at the Ukrainian city of Dnipro."))
+
+
+def test_reciprocal_blame_is_coded_both_ways(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Armenia and Azerbaijan fought near Stepanakert. Both sides blamed the other for the fighting."
+    assert {("ARM", "AZE", "11"), ("AZE", "ARM", "11")} <= _triples(_code(nlp, text))
+
+
+def test_question_asserts_no_factual_event(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Will Russia and Turkey sign a deal?")
+    assert all(e.hypothetical for e in events)
+
+
+def test_hosting_is_coded_as_host_and_visit(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Turkey hosted Iranian officials in Ankara on Monday.")
+    assert {(e.source.principal, e.target.principal, e.cameo) for e in events} == {("TUR", "IRN", "043"), ("IRN", "TUR", "042")}
+
+
+def test_announced_future_act_is_a_factual_intent(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "France announced that it would withdraw its troops from Mali.")
+    assert [(e.source.principal, e.target.principal, e.root, e.hypothetical) for e in events] == [("FRA", "MLI", "03", False)]
+
+
+def test_must_in_reported_speech_is_a_demand(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _code(nlp, "Zelensky told G20 leaders on Tuesday that Russia must withdraw all its troops from Ukrainian territory.")
+    assert ("UKR", "RUS", "10") in _triples(events)
+    assert all(e.root != "08" for e in events)
+
+
+def test_we_in_a_quote_is_the_speaker_and_a_talk_includes_the_last_other_party(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Erdogan met Putin in Sochi. Erdogan said: \u201cWe discussed the situation in Idlib.\u201d"
+    got = _triples(_code(nlp, text, published="2021-09-30"))
+    assert {("TUR", "RUS", "04"), ("RUS", "TUR", "04")} <= got

@@ -13,14 +13,14 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from detente.cli import cli, sample_corpus  # noqa: E402
-from detente.engines.local import LocalEngine  # noqa: E402
-from detente.engines.ray import RayEngine, code_to_parquet, init_ray  # noqa: E402
-from detente.ingest.readers import read_documents  # noqa: E402
-from detente.pipeline import Pipeline, batched  # noqa: E402
-from detente.records import Article, Event  # noqa: E402
-from detente.settings import load_settings  # noqa: E402
-from detente.store.db import Store, row_to_event  # noqa: E402
+from detente.cli import cli, sample_corpus
+from detente.engines.local import LocalEngine
+from detente.engines.ray import RayEngine, code_to_parquet, init_ray
+from detente.ingest.readers import read_documents
+from detente.pipeline import Pipeline, batched
+from detente.records import Article, Event
+from detente.settings import load_settings
+from detente.store.db import Store, row_to_event
 
 pytestmark = pytest.mark.ray
 

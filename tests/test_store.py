@@ -276,12 +276,14 @@ def test_agreements_round_trip_their_whole_record(store: Store) -> None:
         "start": "2020-03-05",
         "history": [{"status": "made", "date": "2020-03-05"}],
     }
-    store.save_agreements([record])
-    assert store.agreements(party="TUR") == [record]
-    assert store.agreements(party="USA") == []
+    later = {"agreement_id": "a0", "parties": ["TUR", "USA"], "date_from": None, "made": {"date": None}}
+    store.save_agreements([later, record])
+    assert store.agreements(party="TUR") == [record, later]  # dated first, undated last
+    assert store.agreements(party="USA") == [later]
+    assert store.agreements(party="SYR") == []
     with pytest.raises(InvalidQuery):
         store.save_agreements([{"parties": ["RUS"]}])
-    assert store.agreements() == [record]  # a rejected set leaves the old one
+    assert store.agreements() == [record, later]  # a rejected set leaves the old one
 
 
 def test_optimize_keeps_every_event_and_the_schema(tmp_path: Path) -> None:
@@ -295,3 +297,20 @@ def test_optimize_keeps_every_event_and_the_schema(tmp_path: Path) -> None:
         assert s.count_events() == 40
         assert s.write_batch([], events).events_added == 0  # primary key survived the rewrite
         assert sorted(e.event_id for e in s.events()) == sorted(e.event_id for e in events)
+
+
+def test_threads_can_read_while_one_writes(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Store(tmp_path / "events.duckdb") as s:
+
+        def read(_: int) -> int:
+            return len(s.events(source="RUS", target="TUR")) + s.count_events()
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            reads = [pool.submit(read, i) for i in range(40)]
+            for b in range(10):
+                s.write_batch([article(f"doc-{b}")], [make_event(f"doc-{b}", i) for i in range(5)])
+            assert all(f.result() >= 0 for f in reads)
+        assert s.count_events() == 50
+        assert s.stats()["articles"] == 10

@@ -386,6 +386,22 @@ def import_(ctx: click.Context, file: str, db: str) -> None:
         click.echo(f"imported {n} new events into {db}", err=True)
 
 
+@cli.command()
+@db_option(must_exist=True)
+@click.pass_context
+def optimize(ctx: click.Context, db: str) -> None:
+    """Re-cluster the events table by dyad and day so dyad queries stay fast on big stores.
+
+    Run it after a large ingest; events added later are still found, only less quickly.
+    """
+    from detente.store.db import Store
+
+    with user_errors(), Store(db) as store:
+        store.optimize()
+    if not _state(ctx).quiet:
+        click.echo(f"optimized {db}", err=True)
+
+
 # --------------------------------------------------------------------------- relations
 
 

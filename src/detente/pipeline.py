@@ -92,7 +92,13 @@ class Pipeline:
             ((a.text, a) for a in prepared), as_tuples=True, batch_size=int(self.settings.batch_size)
         )
         for doc, article in pairs:
-            events.extend(self._keep(code_doc(doc, article)))
+            # The ``detente_events`` component already coded the doc inside ``nlp.pipe``;
+            # read its result once. ``code_doc`` is only the fallback for a pipeline built
+            # without that component (its result would otherwise be missing).
+            coded = doc._.events
+            if coded is None:
+                coded = code_doc(doc, article)
+            events.extend(self._keep(coded))
         return events
 
     def _keep(self, events: Iterable[Event]) -> Iterator[Event]:

@@ -127,10 +127,12 @@ def next_period(start: date, freq: str) -> date:
 
 
 # One scan: events too coarse for the period are counted (``imprecise``) but not aggregated.
+# {freq} and {precisions} are filled from the closed sets FREQS/_PRECISIONS (checked before),
+# never from user text, so the planner sees constants; user values stay bound parameters.
 _SERIES_SQL = """
 WITH sel AS (
-    SELECT date_trunc(?, day)::DATE AS p, day, quad, goldstein, event_id,
-           list_contains(?, coalesce(date_precision, 'day')) AS precise
+    SELECT date_trunc('{freq}', day)::DATE AS p, day, quad, goldstein, event_id,
+           coalesce(date_precision, 'day') IN ({precisions}) AS precise
     FROM events
     WHERE {dyad}
       AND day IS NOT NULL AND day >= ? AND day <= ?
@@ -182,10 +184,11 @@ def dyad_series(
         raise InvalidQuery(f"date_from={date_from!r} is after date_to={date_to!r}")
     key = dyad_key(a, b)
     dyad, dyad_params = (_DIRECTED, [key, a, b]) if directed else (_UNDIRECTED, [key])
-    params = [freq, list(_PRECISIONS[freq]), *dyad_params, lo, hi, include_flagged]
+    params = [*dyad_params, lo, hi, include_flagged]
+    sql = _SERIES_SQL.format(dyad=dyad, freq=freq, precisions=", ".join(f"'{p}'" for p in _PRECISIONS[freq]))
     cur = store.cursor()
     try:
-        rows = cur.execute(_SERIES_SQL.format(dyad=dyad), params).fetchall()
+        rows = cur.execute(sql, params).fetchall()
     except duckdb.Error as exc:
         raise StoreError(f"dyad query failed: {exc}") from exc
     finally:

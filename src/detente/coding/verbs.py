@@ -41,6 +41,15 @@ class Pattern:
     obj_person: bool = False
     bare: str | None = None
     light_only: bool = False
+    place_only: bool = False
+    converse: str | None = None
+    #: Code when both sides are states: a ceasefire agreed between governments is a formal
+    #: interstate agreement (057, as the seeds code the Moscow and Kerry-Lavrov deals); one
+    #: agreed by a non-state armed side stays a truce (0871).
+    interstate: str | None = None
+    #: Code when a warning's clause reports what another actor does ("warned that Britain is
+    #: preparing attacks"): an accusation of that actor, not a threat by the speaker.
+    accuse: str | None = None
 
     @property
     def specificity(self) -> int:
@@ -67,6 +76,10 @@ class Pattern:
             obj_person=bool(d.get("obj_person", False)),
             bare=d.get("bare"),
             light_only=bool(d.get("light_only", False)),
+            place_only=bool(d.get("place_only", False)),
+            converse=d.get("converse"),
+            interstate=d.get("interstate"),
+            accuse=d.get("accuse"),
         )
 
 
@@ -83,6 +96,9 @@ class VerbPatterns:
         #: military sites ("camps in Pakistan" are attacked as the state's).
         self.civil_places = frozenset(p.lemma for p in patterns if p.frame == "civil_place")
         self.military_sites = frozenset(p.lemma for p in patterns if p.frame == "military_site")
+        #: Nouns naming a frontier ("troops to the border with Ukraine"): the actor is the
+        #: country the frontier is shared with, found under the noun.
+        self.frontiers = frozenset(p.lemma for p in patterns if p.frame == "frontier")
 
     @classmethod
     def load(cls) -> VerbPatterns:
@@ -90,7 +106,7 @@ class VerbPatterns:
 
     def candidates(self, tok: Token) -> list[Pattern]:
         pos = "VERB" if tok.pos_ in ("VERB", "AUX") else "NOUN" if tok.pos_ in ("NOUN", "PROPN") else tok.pos_
-        if pos not in ("VERB", "NOUN"):
+        if pos not in ("VERB", "NOUN", "ADJ"):
             return []
         lemma = tok.lemma_.lower()
         found = self.index.get((pos, lemma))
@@ -110,10 +126,9 @@ class VerbPatterns:
         objs: dict[str, Token] = {}
         for c in tok.children:
             if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "prep", "dative", "acomp", "ccomp", "xcomp", "advmod", "agent", "npadvmod"):
-                for t in c.subtree:
-                    if t.dep_ in _OBJ_DEPS or t is c:
-                        objs.setdefault(t.lemma_.lower(), t)
-                        objs.setdefault(t.lower_, t)
+                for t in _object_words(c):
+                    objs.setdefault(t.lemma_.lower(), t)
+                    objs.setdefault(t.lower_, t)
         if tok.dep_ in ("dobj", "pobj", "nsubjpass", "nsubj") and tok.pos_ == "NOUN":
             # A noun trigger's own governing verb ("the withdrawal of support") is not an object.
             pass
@@ -135,6 +150,17 @@ class VerbPatterns:
             if best is None or p.specificity > best.specificity:
                 best, used = p, hit
         return best, used
+
+
+def _object_words(top: Token, depth: int = 0) -> list[Token]:
+    """Object words under a trigger's complement, not entering relative or adverbial clauses
+    ("signed a memorandum to create zones *where the fighting is to stop*" is not about fighting)."""
+    out = [top] if depth == 0 or top.dep_ in _OBJ_DEPS else []
+    if depth < 4:
+        for c in top.children:
+            if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis", "appos"):
+                out.extend(_object_words(c, depth + 1))
+    return out
 
 
 @lru_cache(maxsize=1)

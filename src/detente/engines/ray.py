@@ -13,14 +13,13 @@ Two ways to use it, both built on one class, :class:`BatchCoder`, that builds a 
 * :func:`code_to_parquet` (``detente ingest --engine ray --parquet DIR``): for corpora
   beyond one machine, nothing goes through the driver: Ray Data reads the input files on
   the workers (``read_file`` with the same ``base`` as a local run, so article ids match),
-  codes them with an actor pool of ``BatchCoder`` and writes a Parquet dataset of event
+  codes them with an actor pool of ``FileCoder`` and writes a Parquet dataset of event
   records with fixed column types, which DuckDB, Spark or pandas read, and which
   ``detente import DIR`` loads into a store.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections import deque
@@ -50,7 +49,7 @@ class RayUnavailable(DetenteError):
 def _ray() -> Any:
     try:
         import ray
-        import ray.data  # noqa: F401  (the Parquet path and DataContext live here)
+        import ray.data
     except ImportError:
         raise RayUnavailable() from None
     return ray
@@ -81,9 +80,8 @@ def init_ray(*, num_cpus: int | None = None, address: str | None = None) -> Any:
 class BatchCoder:
     """Builds a Pipeline once per worker, then codes each batch it is given.
 
-    Used two ways: as a Ray actor (``code``: a list of articles in, their events out) and as
-    a Ray Data callable class (``__call__``: a column batch ``{"article": [json, ...]}`` in,
-    ``{"event": [json, ...]}`` out; plain strings travel cheaply between Ray processes).
+    The Ray actor of ``RayEngine`` (``code``: a list of articles in, their events out) and
+    the base of :class:`FileCoder`, the Ray Data callable class of :func:`code_to_parquet`.
     """
 
     def __init__(self, overrides: dict[str, Any]) -> None:
@@ -101,11 +99,6 @@ class BatchCoder:
         from detente.nlp import _CACHE
 
         return {"pid": os.getpid(), "batches": self.batches, "models": len(_CACHE)}
-
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        articles = [Article.from_dict(json.loads(str(a))) for a in batch["article"]]
-        events = self.pipeline.process_batch(articles)
-        return {"event": [e.to_json() for e in events]}
 
 
 class RayEngine:
@@ -166,9 +159,12 @@ def code_to_parquet(
 ) -> int:
     """Code a corpus with Ray Data straight into a Parquet dataset of event records.
 
-    Input files are listed on the driver (cheap: names only) and read by the workers, so
-    neither the articles nor the events pass through one process. Returns the number of
-    events written. Bad records are logged by the workers with their file and line.
+    Input files are listed on the driver (cheap: names only); each :class:`FileCoder` actor
+    reads whole files and codes them, so neither the articles nor the events pass through
+    one process. Reading and coding are one stage on purpose: a separate read stage would
+    need CPUs the coder pool already holds (on a 2-CPU node, 2 actors hold both), and Ray
+    would wait for them forever. Returns the number of events written. Bad records are
+    logged by the workers with their file and line.
     """
     from detente.ingest.readers import iter_sources
 
@@ -184,36 +180,42 @@ def code_to_parquet(
     out.mkdir(parents=True, exist_ok=True)
     if not items:
         return 0
-    ds = (
-        ray.data.from_items(items)
-        .flat_map(_read_source, fn_kwargs={"overrides": overrides})
-        .map_batches(
-            BatchCoder,
-            fn_constructor_kwargs={"overrides": overrides},
-            compute=ray.data.ActorPoolStrategy(size=n),
-            batch_size=max(1, int(settings.batch_size)),
-            batch_format="numpy",
-        )
-        .map_batches(_events_table, batch_format="numpy")
+    ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * n)).map_batches(
+        FileCoder,
+        fn_constructor_kwargs={"overrides": overrides},
+        compute=ray.data.ActorPoolStrategy(size=n),
+        batch_size=1,
+        batch_format="numpy",
     )
     ds.write_parquet(str(out))
     return _count_rows(out)
 
 
-def _read_source(row: dict[str, Any], *, overrides: dict[str, Any]) -> list[dict[str, Any]]:
-    """The articles of one file (ids relative to ``base``, as a local run gives) or one URL."""
-    from detente.ingest.readers import read_documents, read_file
+class FileCoder(BatchCoder):
+    """Ray Data callable class: reads the files of a batch and yields their events as Arrow tables.
 
-    def log(err: Exception) -> None:
-        logger.warning("%s", err)
+    Articles are coded ``commit_every`` at a time and each group's events leave as one
+    table, so a JSON Lines file of a million records never sits in a worker's memory.
+    """
 
-    settings = load_settings(overrides=overrides.items())
-    path, base = str(row["path"]), str(row["base"])
-    if base:
-        articles = read_file(path, base=base, on_error=log, settings=settings)
-    else:
-        articles = read_documents(path, on_error=log, settings=settings)
-    return [{"article": json.dumps(a.to_dict())} for a in articles]
+    def __call__(self, batch: dict[str, Any]) -> Iterator[Any]:
+        from detente.ingest.readers import read_documents, read_file
+        from detente.pipeline import batched
+
+        settings = self.pipeline.settings
+
+        def log(err: Exception) -> None:
+            logger.warning("%s", err)
+
+        for path, base in zip(batch["path"], batch["base"], strict=True):
+            if base:
+                articles = read_file(str(path), base=str(base), on_error=log, settings=settings)
+            else:
+                articles = read_documents(str(path), on_error=log, settings=settings)
+            for group in batched(articles, max(1, int(settings.commit_every))):
+                events = self.pipeline.process_batch(group)
+                if events:
+                    yield events_table(events)
 
 
 def parquet_schema() -> Any:
@@ -225,19 +227,16 @@ def parquet_schema() -> Any:
     return pa.schema([(c, _ARROW_TYPES[c]) for c in (*RECORD_COLUMNS, "extra")])
 
 
-def _events_table(batch: dict[str, Any]) -> Any:
-    """Event JSON strings -> an Arrow table with fixed types, so every file has one schema."""
+def events_table(events: list[Event]) -> Any:
+    """Events -> an Arrow table with fixed column types, so every Parquet file has one schema."""
     import pyarrow as pa
 
     from detente.store.db import RECORD_COLUMNS, event_to_row
 
     schema = parquet_schema()
     width = len(RECORD_COLUMNS)
-    rows = []
-    for text in batch["event"]:
-        row = event_to_row(Event.from_dict(json.loads(str(text))))
-        rows.append((*row[:width], row[width]))  # record columns, then extra
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    rows = [event_to_row(e)[: width + 1] for e in events]  # record columns, then extra
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     return pa.table([pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 

@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans, registry
 
-from detente.actors.dictionary import ActorDictionary, ActorEntry, SectorWord
+from detente.actors.dictionary import ActorDictionary, SectorWord
 from detente.actors.resolve import _KIND_RANK, actor_from, resolve_actor
 from detente.nlp.extensions import register_extensions
 from detente.records import Actor, Article
@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - depends on the checkout
     _geo = None  # type: ignore[assignment]
 
 
-@registry.misc("detente.actor_dictionary.v1")
+@registry.misc("detente.actor_dictionary.v1")  # type: ignore[untyped-decorator]
 def make_actor_dictionary() -> Callable[[], ActorDictionary]:
     """The package's actor dictionary (data/actors/*.jsonl), loaded lazily and cached."""
     return ActorDictionary.load
@@ -128,9 +128,9 @@ class ActorTagger:
             else:
                 # Sector words between the name and the head ("Syrian regime forces").
                 for t in head.lefts:
-                    s = sec_by_tok.get(t.i)
-                    if s is not None:
-                        sw = d.sectors.get(s.text.lower())
+                    left = sec_by_tok.get(t.i)
+                    if left is not None:
+                        sw = d.sectors.get(left.text.lower())
                         if sw is not None:
                             sectors.append(sw)
             for part in _split_coordinated(ms):
@@ -206,10 +206,8 @@ def article_of(doc: Doc) -> Article | None:
     """The article riding along with ``nlp.pipe(..., as_tuples=True)`` (spaCy's ``doc._context``)."""
     art = doc._.article
     if art is None:
-        ctx = getattr(doc, "_context", None)
-        if isinstance(ctx, Article):
-            doc._.article = ctx
-            art = ctx
+        # Not stored on the doc: user_data must stay serialisable for multi-process pipes.
+        art = getattr(doc, "_context", None)
     return art if isinstance(art, Article) else None
 
 
@@ -304,7 +302,3 @@ class EventComponent:
 )
 def make_detente_events(nlp: Language, name: str, max_sentence_chars: int) -> EventComponent:
     return EventComponent(nlp, name, max_sentence_chars=max_sentence_chars)
-
-
-def _unused(*_: Any) -> None:  # keeps ActorEntry import for type readers
-    _ = ActorEntry

@@ -684,8 +684,8 @@ class Store:
                     src,
                     tgt,
                     _opt_str(rec.get("root")),
-                    _opt_str(rec.get("date_from") or rec.get("start") or rec.get("date")),
-                    _opt_str(rec.get("date_to") or rec.get("end") or rec.get("date")),
+                    _first_str(rec, "date_from", "start", "date"),
+                    _first_str(rec, "date_to", "end", "date"),
                     json.dumps(rec, ensure_ascii=False, default=str),
                 )
             )
@@ -715,8 +715,8 @@ class Store:
                     _parties(rec.get("parties")),
                     _opt_str(rec.get("kind")),
                     _opt_str(rec.get("status")),
-                    _opt_str(rec.get("date_from") or rec.get("start") or rec.get("made")),
-                    _opt_str(rec.get("date_to") or rec.get("end") or rec.get("updated")),
+                    _first_str(rec, "date_from", "start"),
+                    _first_str(rec, "date_to", "end"),
                     json.dumps(rec, ensure_ascii=False, default=str),
                 )
             )
@@ -830,6 +830,15 @@ def _parties(value: Any) -> list[str]:
     if isinstance(value, (str, dict)):
         value = [value]
     return [p for p in (_principal(v) for v in value) if p]
+
+
+def _first_str(rec: dict[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` whose value is a non-empty string (dates may be absent or nested)."""
+    for key in keys:
+        value = rec.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def _opt_str(value: Any) -> str | None:

@@ -220,6 +220,9 @@ def export_store(store: Store, path: str | Path, fmt: str, **filters: Any) -> in
 # Reading back
 
 
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
 def read_events(
     path: str | Path, *, fmt: str | None = None, on_error: Callable[[BadInput], None] | None = None
 ) -> Iterator[Event]:
@@ -229,9 +232,7 @@ def read_events(
     reading goes on; with ``on_error=None`` it raises.
     """
     p = Path(path)
-    kind = fmt or {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}.get(
-        p.suffix.lower(), ""
-    )
+    kind = fmt or _SUFFIXES.get(p.suffix.lower(), "")
     if kind == "jsonl":
         yield from _read_jsonl(p, on_error)
     elif kind == "csv":
@@ -284,6 +285,25 @@ def _csv_value(column: str, text: str | None) -> Any:
     return text
 
 
+def import_events(
+    store: Store,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    batch_size: int = CHUNK,
+    on_error: Callable[[BadInput], None] | None = None,
+) -> int:
+    """Load exported events (a JSON Lines, CSV or Parquet file, or a folder of them such as a
+    Parquet dataset written by the Ray engine) into ``store``; idempotent; returns events added."""
+    p = Path(path)
+    files = sorted(f for f in p.iterdir() if f.suffix.lower() in _SUFFIXES) if p.is_dir() else [p]
+    added = 0
+    for f in files:
+        for chunk in _chunks(read_events(f, fmt=fmt, on_error=on_error), batch_size):
+            added += store.upsert_events(chunk)
+    return added
+
+
 def import_jsonl(
     store: Store,
     path: str | Path,
@@ -292,7 +312,9 @@ def import_jsonl(
     on_error: Callable[[BadInput], None] | None = None,
 ) -> int:
     """Load an event JSON Lines file into ``store`` (idempotent upserts); returns events added."""
-    added = 0
-    for chunk in _chunks(read_events(path, fmt="jsonl", on_error=on_error), batch_size):
-        added += store.upsert_events(chunk)
-    return added
+    return import_events(store, path, fmt="jsonl", batch_size=batch_size, on_error=on_error)
+
+
+def flat_row(event: Event) -> dict[str, Any]:
+    """One event as the flat columns CSV and Parquet exports use (the inverse of ``row_to_event``)."""
+    return dict(zip(RECORD_COLUMNS, _record_row(event), strict=True))

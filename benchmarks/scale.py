@@ -1,0 +1,124 @@
+"""``make bench-scale``: peak memory of streaming ingest at 1k, 10k and 100k generated articles.
+
+Why: users ingest millions of articles; memory must stay flat in corpus size, so nothing
+on the path (readers, pipeline, engine, store) may hold a list of all articles or events.
+Each size runs in a fresh subprocess and reports its own peak RSS (``getrusage``), so one
+size's memory cannot hide in another's; flat means the 10k and 100k peaks match the 1k peak.
+
+Two measurements:
+
+* ``full``: ``Pipeline.run`` with the real model and coder, from a JSON Lines dump of short
+  generated articles into a fresh DuckDB file, exactly as ``detente ingest`` does it.
+  On a 2-core machine this codes ~10-20 short articles a second, so by default it runs at
+  1k and 10k and prints the time 100k would take at the measured rate (``--full-sizes``
+  adds 100000 where there is time).
+* ``path``: the same readers, ``commit_every`` batching and ``Store.write_batch`` with no
+  model (articles only), at 1k, 10k and 100k, from a folder of ``.txt`` files and from a
+  JSON Lines dump: the parts of the path whose memory could grow with the corpus.
+
+Prints ``name: value`` lines: ``peak_rss_mb_1k``, ``peak_rss_mb_10k``, ``seconds_10k``,
+``est_seconds_100k``, ``path_peak_rss_mb_100k_txt``, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth
+
+SHORT = (2, 4)  # sentences per generated article: short news items
+
+
+def _label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def child(mode: str, source: Path, db: Path) -> None:
+    """Run one ingest in this (fresh) process and print its figures as JSON."""
+    from detente.pipeline import Pipeline, batched
+    from detente.settings import load_settings
+    from detente.store.db import Store
+
+    settings = load_settings()
+    t0 = time.perf_counter()
+    if mode == "full":
+        with Store(db) as store:
+            result = Pipeline(settings=settings).run(source, store)
+        articles, events = result.articles_added, result.events_added
+    else:
+        from detente.ingest.readers import read_documents
+
+        articles = events = 0
+        with Store(db) as store:
+            for batch in batched(read_documents(source, settings=settings), int(settings.commit_every)):
+                articles += store.write_batch(batch, ()).articles_added
+    seconds = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"articles": articles, "events": events, "seconds": seconds, "peak_rss_mb": rss}))
+
+
+def measure(mode: str, source: Path, db: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(source), str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "SOURCE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--full-sizes", type=int, nargs="*", default=[1000, 10_000])
+    parser.add_argument("--path-sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
+    args = parser.parse_args()
+    if args.child:
+        mode, source, db = args.child
+        child(mode, Path(source), Path(db))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="detente-scale-") as tmp:
+        root = Path(tmp)
+        rate = None
+        for n in args.full_sizes:
+            dump = synth.write_jsonl_corpus(root / f"full{n}.jsonl", n, seed=n, sentences=SHORT)
+            f = measure("full", dump, root / f"full{n}.duckdb")
+            if f["articles"] != n:
+                raise RuntimeError(f"full run stored {f['articles']} of {n} articles")
+            label = _label(n)
+            print(f"peak_rss_mb_{label}: {f['peak_rss_mb']:.0f}")
+            print(f"seconds_{label}: {f['seconds']:.1f}")
+            print(f"events_{label}: {int(f['events'])}")
+            rate = n / f["seconds"]
+            dump.unlink()
+            sys.stdout.flush()
+        if rate and 100_000 not in args.full_sizes:
+            print(f"est_seconds_100k: {100_000 / rate:.0f}")
+        for n in args.path_sizes:
+            label = _label(n)
+            dump = synth.write_jsonl_corpus(root / f"path{n}.jsonl", n, seed=n, sentences=SHORT)
+            f = measure("path", dump, root / f"path{n}-jsonl.duckdb")
+            print(f"path_peak_rss_mb_{label}_jsonl: {f['peak_rss_mb']:.0f}")
+            print(f"path_seconds_{label}_jsonl: {f['seconds']:.1f}")
+            dump.unlink()
+            folder = root / f"path{n}"
+            synth.write_text_corpus(folder, n, seed=n, sentences=SHORT)
+            f = measure("path", folder, root / f"path{n}-txt.duckdb")
+            print(f"path_peak_rss_mb_{label}_txt: {f['peak_rss_mb']:.0f}")
+            print(f"path_seconds_{label}_txt: {f['seconds']:.1f}")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
