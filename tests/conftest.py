@@ -43,7 +43,7 @@ def nlp():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def store() -> Iterator["object"]:
+def store() -> Iterator[object]:
     """A fresh in-memory store per test."""
     from detente.store.db import Store
 

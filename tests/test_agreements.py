@@ -284,3 +284,26 @@ def test_update_store_saves_agreements_found_in_the_stored_events(store) -> None
     assert saved["agreement_id"] == made.agreement_id
     assert saved["status"] == "violated"
     assert Agreement.from_dict(saved) == made
+
+
+def test_background_in_the_article_that_reports_the_making_is_not_a_violation() -> None:
+    """Regression: the article on the March 2020 ceasefire recounted the fighting that led to
+    it, dated only by its publication date; that fighting must not read as a violation."""
+    text = "Russia and Turkey agreed a ceasefire in Idlib."
+    made = [
+        ev("RUS", "TUR", "057", "2020-03-05", text, doc="moscow", place="Moscow"),
+        ev("TUR", "RUS", "057", "2020-03-05", text, doc="moscow", place="Moscow"),
+    ]
+    background = ev(
+        "TUR", "SYR", "190", "2020-03-06", "Turkish drones struck Syrian troops across Idlib.",
+        doc="moscow", sentence=3, place="Idlib", date_source="published",
+    )
+    later = ev(
+        "TUR", "SYR", "190", "2020-03-20", "Turkish drones struck Syrian troops across Idlib again.",
+        doc="other", place="Idlib", date_source="published",
+    )
+    [alone] = [a for a in track([*made, background]) if a.kind == "ceasefire"]
+    assert not alone.violated
+    [followed] = [a for a in track([*made, background, later]) if a.kind == "ceasefire"]
+    violating = {i for change in followed.violated for i in change.event_ids}
+    assert later.event_id in violating and background.event_id not in violating

@@ -182,3 +182,73 @@ def test_we_in_a_quote_is_the_speaker_and_a_talk_includes_the_last_other_party(n
     text = "Erdogan met Putin in Sochi. Erdogan said: \u201cWe discussed the situation in Idlib.\u201d"
     got = _triples(_code(nlp, text, published="2021-09-30"))
     assert {("TUR", "RUS", "04"), ("RUS", "TUR", "04")} <= got
+
+
+def test_ceasefire_agreed_between_states_is_a_formal_agreement(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Greece and Bulgaria agreed on Monday to a ceasefire along the river."))
+    assert {("GRC", "BGR", "05"), ("BGR", "GRC", "05")} <= got
+    assert ("GRC", "BGR", "08") not in got
+
+
+def test_truce_agreed_with_an_armed_group_stays_a_truce(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Sudan's army and the RSF agreed on Monday to a truce."))
+    assert {("SDN", "RSF", "08"), ("RSF", "SDN", "08")} <= got
+
+
+def test_agreeing_to_observe_a_ceasefire_is_a_yield_even_between_states(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Peru and Ecuador agreed to observe the ceasefire on their frontier."))
+    assert ("PER", "ECU", "08") in got
+    assert ("PER", "ECU", "05") not in got
+
+
+def test_troops_sent_to_a_border_face_the_country_across_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Belarus deployed troops to the border with Lithuania on Sunday."))
+    assert ("BLR", "LTU", "15") in got
+
+
+def test_warning_that_another_actor_acts_is_an_accusation(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Japan warned that China is building military bases on disputed reefs."))
+    assert ("JPN", "CHN", "11") in got
+    assert ("JPN", "CHN", "13") not in got
+
+
+def test_warning_with_a_modal_stays_a_threat(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Egypt warned that Ethiopia would pay a heavy price."))
+    assert ("EGY", "ETH", "13") in got
+
+
+def test_readiness_to_use_force_is_a_threat_and_readiness_to_talk_an_intent(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("VNM", "CHN", "13") in _triples(_code(nlp, "Vietnam was ready to strike China."))
+    assert ("VNM", "CHN", "03") in _triples(_code(nlp, "Vietnam is ready to meet China."))
+
+
+def test_named_government_of_a_divided_state_is_that_state(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Forces of the Government of National Accord clashed with the LNA near Sirte."))
+    assert ("LBY", "LNA", "19") in got
+
+
+def test_code_doc_codes_a_doc_parsed_without_the_events_component(nlp) -> None:  # type: ignore[no-untyped-def]
+    from detente.coding.coder import code_doc
+
+    text = "Peru accused Ecuador of shelling its border posts."
+    with nlp.select_pipes(disable=["detente_events"]):
+        doc = nlp(text)
+    assert doc._.events is None
+    got = code_doc(doc, Article(id="t2", text=text, published="2019-05-10"))
+    assert ("PER", "ECU", "11") in _triples(got)
+    assert [e.event_id for e in code_doc(doc, Article(id="t2", text=text, published="2019-05-10"))] == [e.event_id for e in got]
+
+
+def test_singular_possessive_skips_a_plural_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _code(nlp, "Greece said it would respond if Turkish forces attacked its islands.")
+    assert ("TUR", "GRC", "19") in _triples(got, factual=False)
+    assert all(e.hypothetical for e in got if (e.source.principal, e.target.principal) == ("TUR", "GRC"))
+
+
+def test_reinforcing_positions_is_a_force_posture_towards_where_they_are(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("GRC", "TUR", "15") in _triples(_code(nlp, "Greece reinforced its border with Turkey on Monday."))
+
+
+def test_pulling_out_of_talks_reduces_relations(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("ETH", "EGY", "16") in _triples(_code(nlp, "Ethiopia pulled out of the talks with Egypt on Friday."))
+    assert ("USA", "RUS", "16") in _triples(_code(nlp, "The United States withdrew from the missile treaty with Russia."))

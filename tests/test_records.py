@@ -17,25 +17,25 @@ CONTRACT_KEYS = [
 
 
 def make_event(**changes: object) -> Event:
-    base = dict(
-        id="doc-1",
-        event_id=event_id("doc-1", 3, "RUSMIL", "SYRCVL", "195"),
-        doc_id="doc-1",
-        sentence=3,
-        source=Actor("Russian forces", "RUS", "RUSMIL", "RUS", "MIL", "Q159"),
-        target=Actor("Idlib residents", "CIVILIANS", "SYRCVL", "SYR", "CVL", None),
-        cameo="195",
-        root="19",
-        quad=4,
-        goldstein=-10.0,
-        plover="ASSAULT",
-        date="2019-04-28",
-        date_precision="day",
-        date_source="text",
-        location=Location("Idlib", "SYR", 35.93, 36.63, 169389),
-        evidence=Evidence("Russian jets bombed Idlib.", 812, 838),
-        confidence=0.82,
-    )
+    base = {
+        "id": "doc-1",
+        "event_id": event_id("doc-1", 3, "RUSMIL", "SYRCVL", "195"),
+        "doc_id": "doc-1",
+        "sentence": 3,
+        "source": Actor("Russian forces", "RUS", "RUSMIL", "RUS", "MIL", "Q159"),
+        "target": Actor("Idlib residents", "CIVILIANS", "SYRCVL", "SYR", "CVL", None),
+        "cameo": "195",
+        "root": "19",
+        "quad": 4,
+        "goldstein": -10.0,
+        "plover": "ASSAULT",
+        "date": "2019-04-28",
+        "date_precision": "day",
+        "date_source": "text",
+        "location": Location("Idlib", "SYR", 35.93, 36.63, 169389),
+        "evidence": Evidence("Russian jets bombed Idlib.", 812, 838),
+        "confidence": 0.82,
+    }
     base.update(changes)
     return Event(**base)  # type: ignore[arg-type]
 

@@ -24,6 +24,6 @@ __all__ = [
     "Event",
     "Evidence",
     "Location",
-    "event_id",
     "__version__",
+    "event_id",
 ]

@@ -324,6 +324,12 @@ class _Draft:
     def __post_init__(self) -> None:
         self.kind = _merged_kind(self.kinds)
 
+    def reports_making(self, event: Event) -> bool:
+        """True when ``event`` comes from an article that reports this making and its date is
+        only that article's publication date: such an event is background to the making (what
+        led to it), not a step in the agreement's later life."""
+        return event.date_source != "text" and any(e.doc_id == event.doc_id for e in self.events)
+
     def absorb(self, members: Sequence[Event], day: date | None) -> None:
         """Take more reports of the same making."""
         self.events.extend(members)
@@ -509,7 +515,7 @@ def _apply(event: Event, drafts: Sequence[_Draft], rules: _Rules) -> None:
     best: tuple[tuple[bool, date], _Draft, str, set[str]] | None = None
     for draft in drafts:
         made = draft.made
-        if made is None:
+        if made is None or draft.reports_making(event):
             continue
         relations = _relations(event, draft, reading, rules)
         state = _state_for(event, relations, reading, rules)

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import click
 
 from detente import __version__
-from detente.errors import BadInput, DetenteError
+from detente.errors import DetenteError
 from detente.records import Event
 from detente.settings import Settings, load_settings, setting_table
 
@@ -99,7 +99,7 @@ def progressbar(state: State, length: int | None, label: str) -> Any:
 
 
 class _NullBar:
-    def __enter__(self) -> _NullBar:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -109,7 +109,7 @@ class _NullBar:
         return None
 
 
-def report_bad_input(err: BadInput) -> None:
+def report_bad_input(err: DetenteError) -> None:
     click.echo(f"error: {err}", err=True)
 
 
@@ -159,13 +159,11 @@ def _estimate_documents(sources: Iterable[str]) -> int | None:
     total = 0
     try:
         for path in iter_paths(list(sources)):
-            if str(path).startswith(("http://", "https://")):
-                total += 1
-            elif path.suffix.lower() in {".jsonl", ".ndjson", ".csv"}:
+            if isinstance(path, str) or path.suffix.lower() not in {".jsonl", ".ndjson", ".csv"}:
+                total += 1  # a URL, a page or a text file is one article
+            else:
                 with open(path, "rb") as fh:
                     total += sum(1 for _ in fh)
-            else:
-                total += 1
     except OSError:
         return None
     return total
@@ -249,24 +247,30 @@ def code(ctx: click.Context, file: str) -> None:
     from detente.pipeline import Pipeline
 
     state = _state(ctx)
-    path = _stdin_to_file(file)
-    with user_errors():
+    with user_errors(), _as_file(file) as path:
         pipeline = Pipeline(settings=state.settings)
         articles = read_documents(path, on_error=report_bad_input, settings=state.settings)
         for event in pipeline.code_documents(articles):
             click.echo(event.to_json())
 
 
-def _stdin_to_file(file: str) -> str:
-    """``-`` reads standard input; the reader wants a file (for line numbers and format sniffing)."""
+@contextmanager
+def _as_file(file: str) -> Iterator[str]:
+    """``-`` reads standard input into a temporary file: the reader wants a file (line
+    numbers, format sniffing); the file is removed afterwards."""
     if file != "-":
-        return file
+        yield file
+        return
+    import os
     import tempfile
 
-    tmp = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8")
-    with tmp:
-        tmp.write(sys.stdin.read())
-    return tmp.name
+    fd, name = tempfile.mkstemp(suffix=".jsonl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(sys.stdin.read())
+        yield name
+    finally:
+        os.unlink(name)
 
 
 @cli.command(name="eval")
@@ -289,7 +293,7 @@ def eval_(ctx: click.Context, gold: str, as_json: bool, coder: str) -> None:
     from detente.evaluate import evaluate
 
     with user_errors():
-        report = evaluate(gold, coder=coder)
+        report = evaluate(gold, coder="keyword" if coder == "keyword" else "detente")
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -358,7 +362,7 @@ def events(db: str, limit: int, fmt: str, **opts: Any) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @event_filter_options
 @click.pass_context
-def export_(ctx: click.Context, db: str, fmt: str, output: str, **opts: Any) -> None:
+def export_(ctx: click.Context, /, db: str, fmt: str, output: str, **opts: Any) -> None:
     """Export stored events as CSV, Parquet, JSON Lines or PLOVER JSON Lines."""
     from detente.store.db import Store
     from detente.store.export import export_store
@@ -501,8 +505,8 @@ def sample_corpus() -> Path:
 @click.pass_context
 def demo(ctx: click.Context, db: str) -> None:
     """Run the main job on the bundled sample corpus and print the Russia-Turkey relation."""
-    from detente.pipeline import Pipeline
     from detente.analysis.summary import summarise
+    from detente.pipeline import Pipeline
     from detente.store.db import Store
 
     state = _state(ctx)

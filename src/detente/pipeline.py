@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from detente.errors import BadInput
+from detente.errors import DetenteError
 from detente.records import Article, Event
 from detente.settings import Settings, load_settings
 
@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 #: Called with the number of articles just finished, for progress bars.
 ProgressCallback = Callable[[int], None]
-ErrorCallback = Callable[[BadInput], None]
+#: Called with each bad record (BadInput) or failed fetch (FetchError); the run goes on.
+ErrorCallback = Callable[[DetenteError], None]
 
 
 @dataclass
@@ -47,7 +48,7 @@ class RunResult:
     articles_added: int = 0
     events_coded: int = 0
     events_added: int = 0
-    errors: list[BadInput] = field(default_factory=list)
+    errors: list[DetenteError] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -136,7 +137,7 @@ class Pipeline:
 
         result = RunResult()
 
-        def report(err: BadInput) -> None:
+        def report(err: DetenteError) -> None:
             result.errors.append(err)
             if on_error is not None:
                 on_error(err)

@@ -81,7 +81,14 @@ class Actor:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Actor:
-        return cls(**{k: data.get(k) for k in ("name", "principal", "code", "country", "sector", "wikidata")})
+        return cls(
+            name=data["name"],
+            principal=data["principal"],
+            code=data["code"],
+            country=data.get("country"),
+            sector=data.get("sector"),
+            wikidata=data.get("wikidata"),
+        )
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,13 @@ class Location:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Location:
-        return cls(**{k: data.get(k) for k in ("name", "country", "lat", "lon", "geonameid")})
+        return cls(
+            name=data["name"],
+            country=data.get("country"),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            geonameid=data.get("geonameid"),
+        )
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def _tables() -> dict[str, Registry[Any]]:
         for ep in entry_points(group="detente"):
             try:
                 _call_hooks(ep.load(), tables)
-            except Exception as exc:  # a broken plugin must not break detente
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break detente
                 logger.warning("plugin %s failed to load: %s", ep.name, exc)
     return tables
 

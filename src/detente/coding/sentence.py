@@ -1,0 +1,517 @@
+"""Coding one sentence: triggers (verbs, event nouns, readiness adjectives) matched against
+``data/verbs.jsonl``, their frames (speech, intent, threat, refusal), flags from
+:mod:`detente.coding.modality`, and the (source, target, code) triples they yield.
+
+Participants come from :mod:`detente.coding.arguments`; assembling contract ``Event``
+records (dates, places, ids) is :mod:`detente.coding.coder`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import permutations
+
+from spacy.tokens import Span, Token
+
+from detente.coding.arguments import (
+    _ANNOUNCE,
+    _GENERIC,
+    _INTENT_BY_ROOT,
+    _MEDIATE,
+    _MOD_DEPS,
+    _OBLIGATION,
+    _RECIPROCAL,
+    CONF_COREF,
+    CONF_DIRECT,
+    CONF_INHERITED,
+    CONF_NOMINAL,
+    DocContext,
+    Participant,
+    _is_state,
+    _modifier_actors,
+    _participant,
+    _unique,
+    agents,
+    args,
+    prep_targets,
+    subjects,
+)
+from detente.coding.cameo import CameoTable
+from detente.coding.modality import ModalityWords, analyse, is_content_of
+from detente.coding.verbs import Pattern, VerbPatterns
+from detente.records import Actor
+
+
+@dataclass
+class _Raw:
+    trigger: Token
+    source: Participant
+    target: Participant
+    cameo: str
+    negated: bool
+    hypothetical: bool
+    confidence: float
+    future: bool = False
+
+
+class SentenceCoder:
+    """Codes one sentence; holds the pattern and modality tables."""
+
+    def __init__(self) -> None:
+        self.patterns = VerbPatterns.load()
+        self.words = ModalityWords.load()
+        self.cameo = CameoTable.load()
+
+    def code(self, sent: Span, ctx: DocContext) -> list[_Raw]:
+        out: list[_Raw] = []
+        consumed: set[int] = set()
+        matches: list[tuple[Token, Pattern, list[Token]]] = []
+        for tok in sent:
+            # ADJ: readiness predicates ("was ready to attack Syria") are threats when data says so.
+            if tok.pos_ not in ("VERB", "NOUN", "AUX", "PROPN", "ADJ") or tok.dep_ in ("amod", "compound"):
+                continue
+            pat, used = self.patterns.match(tok)
+            if pat is None:
+                continue
+            consumed.update(t.i for t in used)
+            matches.append((tok, pat, used))
+        demands: dict[int, Token] = {}
+        for tok, pat, _ in matches:
+            if pat.frame == "speech":
+                for c in tok.children:
+                    if c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in _OBLIGATION for a in c.children) \
+                            and not any(a.dep_ in ("auxpass", "nsubjpass") for a in c.children):
+                        demands[c.i] = tok  # "told the G20 that Russia must withdraw" is a demand
+        for tok, pat, used in matches:
+            if tok.i in demands:
+                continue
+            if tok.i in consumed and tok.pos_ == "NOUN":
+                continue
+            if is_content_of(tok, self.words.content_heads) is not None and pat.frame not in ("threat",):
+                continue
+            if tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "pobj") and tok.head.pos_ == "VERB" and \
+                    is_content_of(tok.head, self.words.content_heads) is not None:
+                continue  # "refused to extend the grain deal": the deal is content too
+            if tok.pos_ == "NOUN":
+                out.extend(self._noun(sent, tok, pat, ctx, used))
+            else:
+                out.extend(self._verb(sent, tok, pat, ctx, used))
+        for clause, speech in demands.items():
+            sources, _ = subjects(speech, ctx)
+            targets, _ = subjects(sent.doc[clause], ctx)
+            demand = Pattern(lemma=speech.lemma_.lower(), pos="VERB", cameo="100")
+            out.extend(self._emit(sent, speech, demand, "100", sources, targets, CONF_DIRECT, speech))
+        out = [self._announced(r) for r in out]
+        non_speech = [r for r in out if not self._is_speech(r)]
+        if non_speech:
+            out = non_speech
+        else:
+            out = [r for r in out if r.target.kind in ("person", "state", "capital", "metonym", "adjective", "demonym")]
+        return out
+
+    def _announced(self, r: _Raw) -> _Raw:
+        """"France announced that it would withdraw its troops": an announced future act is a
+        factual expression of intent (03x), not a hypothetical act; threats of force are 138."""
+        if not (r.hypothetical or r.future) or r.negated or r.cameo[:2] in ("01", "03", "13"):
+            return r
+        clause = r.trigger
+        for _ in range(3):
+            if clause.dep_ == "conj":
+                clause = clause.head
+            else:
+                break
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _ANNOUNCE:
+            return r
+        modal = [a for a in clause.children if a.dep_ == "aux" and a.lower_ in ("will", "would", "'ll")]
+        if not modal or any(c.dep_ == "mark" and c.lower_ in self.words.conditionals for c in clause.subtree):
+            return r
+        root = r.cameo[:2]
+        code = "138" if root >= "17" or root == "15" else _INTENT_BY_ROOT.get(root, "030")
+        return _Raw(r.trigger, r.source, r.target, code, False, False, r.confidence, True)
+
+    def _is_speech(self, r: _Raw) -> bool:
+        return r.cameo.startswith("01")
+
+    # -- verbs --------------------------------------------------------------------------
+    def _verb(self, sent: Span, v: Token, pat: Pattern, ctx: DocContext, used: list[Token] | None = None) -> list[_Raw]:
+        used = used or []
+        conf = CONF_DIRECT
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children) or (v.dep_ == "acl" and v.tag_ == "VBN")
+        if passive and v.dep_ == "acl" and v.lemma_.lower() in _MEDIATE and v.head.pos_ == "NOUN" and \
+                self.patterns.match(v.head)[0] is not None:
+            return []  # "a ceasefire ... negotiated by the US and France": coded on the noun
+        if passive:
+            sources = agents(v, ctx)
+            targets: list[Participant] = []
+            if "dobj" in pat.tprep:
+                for c in v.children:
+                    if c.dep_ == "nsubjpass":
+                        targets = args(c, ctx)
+                if v.dep_ == "acl" and not targets:
+                    targets = args(v.head, ctx)
+            targets += prep_targets(v, tuple(t for t in pat.tprep if t != "dobj"), ctx)
+            if not sources:
+                return []
+        else:
+            sources, inherited = subjects(v, ctx)
+            if inherited:
+                conf = CONF_INHERITED
+            targets = prep_targets(v, pat.tprep, ctx)
+        if not targets:
+            # "signed an agreement with Turkey", "negotiated a deal with Russia": the
+            # preposition hangs on the object noun.
+            objs = list(used) + [c for c in v.children if c.dep_ == "dobj" and c not in used]
+            for u in objs:
+                targets += prep_targets(u, tuple(t for t in pat.tprep if t != "dobj"), ctx)
+        cameo = pat.cameo or "010"
+        if pat.frame in ("intent", "threat", "refuse", "ccomp_target"):
+            content = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp")), None)
+            cpat = None
+            if content is not None:
+                cpat, _ = self.patterns.match(content)
+                inner = content
+                if cpat is None and content.lemma_.lower() in self.patterns.light:
+                    # "intend to proceed with military action against Russia", "agreed to hold
+                    # talks": the trigger under a light verb says what is intended.
+                    for t in content.subtree:
+                        if t is not content and t.pos_ in ("NOUN", "VERB"):
+                            p2, _ = self.patterns.match(t)
+                            if p2 is not None and p2.frame is None:
+                                cpat, inner = p2, t
+                                break
+                if not targets and pat.frame == "ccomp_target" and content.dep_ == "ccomp":
+                    targets, _ = subjects(content, ctx)  # "demanded that Cuba hand over ..."
+                if not targets:
+                    ctp = cpat.tprep if cpat else ("dobj", "against", "on", "with", "to")
+                    targets = prep_targets(inner, tuple(ctp) + ("dobj", "against"), ctx)
+                    if not targets and inner is not content:
+                        targets = prep_targets(content, ("dobj", "against", "on", "with", "to"), ctx)
+                if not targets and pat.frame in ("ccomp_target", "threat"):
+                    targets, _ = subjects(content, ctx)
+                    targets = [t for t in targets if not any(s.actor and t.actor and s.actor.principal == t.actor.principal for s in sources)]
+            cameo = self._frame_code(pat, cpat, content)
+            if pat.accuse and content is not None and content.dep_ == "ccomp":
+                reported = self._reported_other(content, sources, ctx)
+                if reported:
+                    targets, cameo = reported, pat.accuse
+            if cpat is not None and cpat.civ:
+                # "threatened to shell Iraqi towns": a threat against the places' people.
+                pat = replace(pat, civ=cameo)
+        if not targets and not passive:
+            for c in v.children:  # "bombed and shelled Aleppo": the object is shared
+                if c.dep_ == "conj" and c.pos_ == "VERB" and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children):
+                    targets = prep_targets(c, ("dobj",), ctx)
+                    if targets:
+                        break
+        if not targets and pat.sym and len(sources) == 1 and sources[0].via == "coref-we":
+            # "We discussed the Syrian issue": the speaker and the last other party talked.
+            other = _last_other_mention(v, sources, ctx)
+            targets = [other] if other is not None else []
+        if not targets and len(sources) >= 2 and any(
+                c.dep_ in ("dobj", "pobj") and c.lemma_.lower() in _RECIPROCAL for c in v.subtree):
+            # "both sides blamed the other", "accused each other": every party to every other.
+            return self._emit(sent, v, pat, cameo, sources, [], conf, v, reciprocal=True)
+        if not targets and cameo[:2] in _DEEP_TARGET_ROOTS:
+            targets = _deep_target(v, sources, ctx)
+        if pat.civ and (pat.cameo or "")[:2] in ("18", "19") and _mass_victims(v):
+            pat = Pattern(lemma=pat.lemma, pos=pat.pos, cameo=pat.cameo, tprep=pat.tprep, civ="202", sym=pat.sym)
+        if pat.frame == "intent" and not targets and len(sources) >= 2:
+            # "Putin and Erdogan pledged to rebuild ties": each pledges to the other.
+            return self._emit(sent, v, pat, cameo, sources, [], conf, v, reciprocal=True)
+        if pat.obj_actor_only:
+            targets = [t for t in targets if not t.place]
+        if pat.place_only:
+            # "entered Kabul", "captured El Fasher": taking a place is fighting its state.
+            targets = [t for t in targets if t.place or t.kind == "capital"]
+        if not targets and cameo == "138" and sources:
+            targets = _nearest_other_actor(v, sources, sent, ctx)
+        return self._emit(sent, v, pat, cameo, sources, targets, conf, v)
+
+    def _frame_code(self, pat: Pattern, cpat: Pattern | None, content: Token | None) -> str:
+        croot = (cpat.cameo or "")[:2] if cpat and cpat.cameo else ""
+        if pat.frame == "threat":
+            violent = croot >= "14" or (content is not None and any(t.lemma_.lower() in self.words.violent for t in content.subtree))
+            return "138" if violent else (pat.cameo or "130")
+        if pat.frame == "intent" and croot:
+            if pat.lemma == "agree" and croot == "08" and cpat is not None and cpat.cameo:
+                return cpat.cameo  # "agreed to stop firing" is the de-escalation itself
+            if croot >= "17" or croot in ("13", "15"):
+                return "138"
+            if croot in ("14", "16"):
+                return "130"
+            return {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "03": "030"}.get(croot, pat.cameo or "030")
+        if pat.frame == "intent" and content is not None and any(t.lemma_.lower() in self.words.violent for t in content.subtree):
+            return "138"
+        if pat.frame == "intent" and content is not None and pat.bare:
+            return pat.bare
+        if pat.frame == "refuse" and croot == "04":
+            return "1246"
+        return pat.cameo or "010"
+
+    # -- nouns --------------------------------------------------------------------------
+    def _noun(self, sent: Span, n: Token, pat: Pattern, ctx: DocContext, used: list[Token] | None = None) -> list[_Raw]:
+        sources: list[Participant] = []
+        for c in n.children:
+            if c.dep_ == "compound" and c.i in ctx.actor_at and ctx.actor_at[c.i].label_ == "capital":
+                continue  # "the Astana talks", "a Sochi summit": a venue, not a party
+            if c.dep_ in _MOD_DEPS:
+                sources.extend(_modifier_actors(c, ctx))
+            elif c.dep_ == "prep" and c.lower_ in ("by", "from") and c.lower_ not in pat.tprep:
+                sources.extend(p for o in c.children if o.dep_ == "pobj" for p in args(o, ctx))
+        for c in n.children:
+            if sources:
+                break
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                sources.extend(agents(c, ctx))  # "a deal brokered by Russia and Turkey"
+            elif c.dep_ == "relcl" and c.lemma_.lower() in self.patterns.light:
+                got, _ = subjects(c, ctx)  # "the talks that Moscow and Ankara launched"
+                sources.extend(got)
+        if not sources and n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.pos_ == "NOUN":
+            for c in n.head.head.children:
+                if c.dep_ in _MOD_DEPS:
+                    sources.extend(_modifier_actors(c, ctx))
+        sources = _unique(sources)
+        targets = prep_targets(n, pat.tprep, ctx)
+        for u in used or []:
+            if not sources and u is not n:
+                sources = _unique([p for c in u.children if c.dep_ in _MOD_DEPS for p in _modifier_actors(c, ctx)])
+            if not targets and u is not n:
+                targets = prep_targets(u, tuple(t for t in pat.tprep if t != "dobj"), ctx)
+        if not targets and n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.pos_ == "NOUN":
+            targets = prep_targets(n.head.head, pat.tprep, ctx)
+        pair: list[Participant] = []
+        for c in [*n.children, *(g for a in n.children if a.dep_ == "acl" for g in a.children)]:
+            if c.dep_ == "prep" and c.lower_ == "between":  # also "a truce brokered ... between X and Y"
+                pair = [p for o in c.children if o.dep_ == "pobj" for p in args(o, ctx)]
+        if not pair and n.dep_ in ("nsubj", "dobj", "nsubjpass"):
+            for c in n.head.children:  # "fighting broke out ... between X and Y"
+                if c.dep_ == "prep" and c.lower_ == "between":
+                    pair = [p for o in c.children if o.dep_ == "pobj" for p in args(o, ctx)]
+        gov = _light_verb(n, self.patterns.light)
+        if pat.light_only and gov is None:
+            return []
+        conf = CONF_NOMINAL
+        anchor = n
+        if gov is not None:
+            anchor = gov
+            if not sources:
+                if any(c.dep_ == "nsubjpass" for c in gov.children):
+                    sources = agents(gov, ctx)
+                else:
+                    sources, _ = subjects(gov, ctx)
+                conf = CONF_DIRECT
+            if not targets:
+                more = prep_targets(gov, tuple(t for t in pat.tprep if t != "dobj") + ("with",) if pat.sym else tuple(t for t in pat.tprep if t != "dobj"), ctx)
+                targets = _unique([m for m in more if m not in sources])
+            for c in gov.children:
+                if c.dep_ == "prep" and c.lower_ == "between":
+                    pair = [p for o in c.children if o.dep_ in ("pobj",) for p in args(o, ctx)]
+        mediators: list[Participant] = []
+        if not pair and n.dep_ == "pobj" and n.head.head.pos_ == "VERB":
+            verb = n.head.head
+            parties, _ = subjects(verb, ctx)
+            if not parties and any(c.dep_ == "nsubjpass" for c in verb.children):
+                parties = [p for c in verb.children if c.dep_ == "nsubjpass" for p in args(c, ctx)]
+            brokers = [p for c in n.children if c.dep_ == "acl" and c.lemma_.lower() in _MEDIATE for p in agents(c, ctx)]
+            if brokers and parties:
+                # "agreed ... in a deal brokered by China": China mediated between the parties.
+                mediation = Pattern(lemma="mediate", pos="NOUN", cameo="045")
+                return self._emit(sent, n, mediation, "045", brokers, parties, CONF_NOMINAL, verb)
+            if not sources and pat.sym and parties and targets:
+                sources = parties  # "soldiers were killed in a clash with Chinese troops"
+        if pair and len(pair) >= 2:
+            for c in n.children:
+                if c.dep_ == "acl" and c.lemma_.lower() in _MEDIATE:
+                    mediators = agents(c, ctx)  # "a truce brokered by Egypt between Israel and Hamas"
+            if mediators:
+                sources = []
+        if pair and len(pair) >= 2 and not sources:
+            sources, targets = pair, []
+        elif pair and not targets:
+            targets = pair
+        # Sources that are also targets ("Turkey's talks with Turkey") are dropped from targets.
+        targets = [t for t in targets if t.place or not any(s.actor and t.actor and s.actor.principal == t.actor.principal for s in sources)]
+        out = self._emit(sent, n, pat, pat.cameo or "010", sources, targets, conf, anchor)
+        if mediators and out:
+            mediation = Pattern(lemma="mediate", pos="NOUN", cameo="045")
+            out += self._emit(sent, n, mediation, "045", mediators, pair, conf, anchor)
+        return out
+
+    # -- shared -------------------------------------------------------------------------
+    def _reported_other(self, clause: Token, sources: list[Participant], ctx: DocContext) -> list[Participant]:
+        """Subjects of a factual clause that are actors other than the speaker: "warned that
+        Britain is preparing attacks" reports (and blames) Britain's act. A clause with a modal
+        ("that Iran would pay a price") stays a threat."""
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in self.words.modals for c in clause.children):
+            return []
+        subj, _ = subjects(clause, ctx)
+        mine = {s.actor.principal for s in sources if s.actor}
+        return [t for t in subj if t.actor and t.actor.principal not in mine and t.via != "coref"
+                and t.actor.principal not in _GENERIC]
+
+    def _emit(
+        self,
+        sent: Span,
+        trigger: Token,
+        pat: Pattern,
+        cameo: str,
+        sources: list[Participant],
+        targets: list[Participant],
+        conf: float,
+        modal_anchor: Token,
+        *,
+        reciprocal: bool = False,
+    ) -> list[_Raw]:
+        sources = [s for s in sources if s.actor is not None and not s.place]
+        named = any(s.actor and s.actor.principal not in _GENERIC and len(s.actor.principal) != 3 for s in sources)
+        # Unnamed gunmen of no known country are no actor to aggregate on; next to a named
+        # group ("RSF fighters and allied militias") the generic one is that group's ally.
+        sources = [s for s in sources if not (s.actor and s.actor.principal == "REBELS" and (named or not s.actor.country))]
+        if not sources:
+            return []
+        negated, hyp, fut = analyse(sent, modal_anchor)
+        if sent.text.rstrip().rstrip('"\u201d\u2019\'').endswith("?"):
+            hyp = True  # a question asserts nothing
+        if fut:
+            if pat.future and cameo[:2] == "04":
+                cameo = pat.future
+            else:
+                hyp = True
+        pairs: list[tuple[Participant, Participant]] = []
+        resolved: list[tuple[Participant, str]] = []
+        for t in targets:
+            rt, code = self._target_code(t, pat, cameo)
+            if rt is not None:
+                resolved.append((rt, code))
+        if resolved:
+            for s in sources:
+                for t, code in resolved:
+                    pairs.append((s, t))
+                    if pat.sym or pat.converse:
+                        pairs.append((t, s))
+        elif (pat.sym or reciprocal) and len(sources) >= 2:
+            pairs = list(permutations(sources, 2))
+        codes = {id(t): c for t, c in resolved}
+        out = []
+        for s, t in pairs:
+            if s.actor is None or t.actor is None or s.actor.principal == t.actor.principal:
+                continue
+            c = codes.get(id(t), cameo)
+            if id(t) not in codes and id(s) in codes:
+                c = pat.converse or codes[id(s)]  # the reverse direction ("hosted" -> visited)
+            if pat.interstate and c == cameo and _is_state(s) and _is_state(t) and \
+                    not any(x.dep_ == "xcomp" for x in trigger.children):  # "agreed to observe the truce" yields
+                c = pat.interstate
+            weight = min(conf, CONF_COREF if "coref" in (s.via, t.via) else conf)
+            out.append(_Raw(trigger, s, t, c, negated, hyp, weight, fut))
+        return out
+
+    def _target_code(self, t: Participant, pat: Pattern, cameo: str) -> tuple[Participant | None, str]:
+        if t.place or (t.kind == "capital" and (pat.civ or pat.place_only)):
+            country = t.actor.country if t.actor else None
+            name = t.actor.name if t.actor else ""
+            if pat.place_actor:
+                a = Actor(name, pat.place_actor, (country or "") + "REB", country, "REB", None)
+                return Participant(a, False, "generic", t.via), pat.place or cameo
+            if pat.place:
+                if t.actor is None:
+                    return None, cameo
+                a = Actor(name, t.actor.principal, t.actor.principal, country, None, t.actor.wikidata if t.kind == "capital" else None)
+                return Participant(a, False, "place", t.via), pat.place
+            if pat.civ:
+                a = Actor(name, "CIVILIANS", (country or "") + "CVL", country, "CVL", None)
+                return Participant(a, False, "generic", t.via), pat.civ
+            if t.kind == "capital":
+                return t, cameo
+            return None, cameo
+        if t.actor is None:
+            return None, cameo
+        if t.actor.principal == "CIVILIANS":
+            if cameo[:2] == "08" and t.actor.country:
+                # Released prisoners or hostages: the yield is towards their state.
+                a = Actor(t.actor.name, t.actor.country, t.actor.country, t.actor.country, None, None)
+                return Participant(a, False, "state", t.via), cameo
+            if pat.civ:
+                return t, pat.civ
+            if pat.cameo and pat.cameo[:2] in ("19",):
+                return t, "18"
+        return t, cameo
+
+
+#: Verbal roots whose target may sit deeper in the complement ("warned of consequences for
+#: relations with Ankara", "urged restraint on Moscow").
+_DEEP_TARGET_ROOTS = frozenset({"02", "03", "10", "11", "12", "13"})
+
+
+def _deep_target(v: Token, sources: list[Participant], ctx: DocContext) -> list[Participant]:
+    """The first actor inside the verb's object or prepositional complements."""
+    src = {p.actor.principal for p in sources if p.actor}
+    for c in v.children:
+        if c.dep_ not in ("dobj", "prep", "dative"):
+            continue
+        for t in c.subtree:
+            sp = ctx.actor_at.get(t.i)
+            if sp is not None and sp._.actor is not None and sp._.actor.principal not in src:
+                return [_participant(sp, "nominal")]
+    return []
+
+
+def _mass_victims(v: Token) -> bool:
+    """"killed hundreds of civilians", "executed about 300 men": killing on the scale of
+    mass violence (CAMEO 20) when the victims are civilians."""
+    for c in v.children:
+        if c.dep_ != "dobj":
+            continue
+        for t in c.subtree:
+            low = t.lower_
+            if low in ("hundreds", "thousands"):
+                return True
+            if t.like_num:
+                try:
+                    if float(low.replace(",", "")) >= 100:
+                        return True
+                except ValueError:
+                    continue
+    return False
+
+
+def _last_other_mention(v: Token, sources: list[Participant], ctx: DocContext) -> Participant | None:
+    src = {p.actor.principal for p in sources if p.actor}
+    para = ctx.paragraph(v.idx)
+    for m in reversed(ctx.mentions):
+        if m.end > v.i or m._.actor is None or ctx.paragraph(m.start_char) != para:
+            continue
+        if m._.actor.principal not in src and m._.actor.principal not in _GENERIC:
+            return _participant(m, "coref")
+    return None
+
+
+def _nearest_other_actor(v: Token, sources: list[Participant], sent: Span, ctx: DocContext) -> list[Participant]:
+    """A vow or threat with no stated target: the nearest other named actor in the sentence
+    ("said the Indian strikes had killed civilians, and vowed to respond")."""
+    src = {p.actor.principal for p in sources if p.actor}
+    best: tuple[int, Span] | None = None
+    for sp in ctx.mentions:
+        if sp.start < sent.start or sp.end > sent.end or sp._.actor is None:
+            continue
+        if sp._.actor.principal in src or sp._.actor.principal in _GENERIC:
+            continue
+        d = abs(sp.root.i - v.i)
+        if best is None or d < best[0]:
+            best = (d, sp)
+    return [_participant(best[1], "nominal")] if best else []
+
+
+def _light_verb(n: Token, light: frozenset[str]) -> Token | None:
+    """The light verb governing an event noun: "held *talks*", "engaged in *talks*"."""
+    head = n.head
+    if n.dep_ in ("dobj", "nsubjpass", "attr") and head.lemma_.lower() in light:
+        return head
+    if n.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in light:
+        return head.head
+    if n.dep_ == "conj":
+        return _light_verb(head, light)
+    if n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        # "a campaign of bombardment", "waves of airstrikes": the governing noun's verb.
+        return _light_verb(head.head, light)
+    return None
