@@ -252,3 +252,15 @@ def test_reinforcing_positions_is_a_force_posture_towards_where_they_are(nlp) ->
 def test_pulling_out_of_talks_reduces_relations(nlp) -> None:  # type: ignore[no-untyped-def]
     assert ("ETH", "EGY", "16") in _triples(_code(nlp, "Ethiopia pulled out of the talks with Egypt on Friday."))
     assert ("USA", "RUS", "16") in _triples(_code(nlp, "The United States withdrew from the missile treaty with Russia."))
+
+
+def test_line_after_a_headline_is_not_splintered_into_word_sentences(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Chile and Peru sign fishing pact in Lima\nPeru and Chile agreed on Monday to a fishing accord in Lima."
+    doc = nlp(text)
+    assert [s.text.strip() for s in doc.sents] == text.split("\n")
+    assert {(e.sentence, e.source.principal, e.target.principal) for e in doc._.events} >= {(1, "CHL", "PER"), (1, "PER", "CHL")}
+
+
+def test_counteroffensive_and_ambush_nouns_take_source_and_target_from_the_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("GEO", "RUS", "19") in _triples(_code(nlp, "Georgia's counteroffensive against Russian troops stalled."))
+    assert ("ISIS", "SYR", "19") in _triples(_code(nlp, "An ISIS ambush on Syrian soldiers killed ten near Palmyra."))

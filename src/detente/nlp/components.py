@@ -243,6 +243,10 @@ def _find_places(doc: Doc) -> list[Any]:
         return []
 
 
+#: Tokens after a line start that never begin a new sentence themselves.
+_MIN_LINE_SENT = 3
+
+
 @Language.component(
     "detente_line_breaks",
     assigns=["token.is_sent_start"],
@@ -258,6 +262,15 @@ def line_breaks(doc: Doc) -> Doc:
             nxt = doc[tok.i + 1]
             if not nxt.is_space:
                 nxt.is_sent_start = True
+                # A forced start makes the parser splinter the line's opening words into
+                # one-token "sentences" ("Russia" | "and" | "Turkey agreed ..."); no sentence
+                # is that short, so the next words stay inside it.
+                for follow in doc[nxt.i + 1 : nxt.i + 1 + _MIN_LINE_SENT]:
+                    if "\n" in follow.text or follow.is_sent_start:
+                        break
+                    follow.is_sent_start = False
+                    if "\n" in follow.whitespace_:
+                        break
     return doc
 
 
