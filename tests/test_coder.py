@@ -264,3 +264,37 @@ def test_line_after_a_headline_is_not_splintered_into_word_sentences(nlp) -> Non
 def test_counteroffensive_and_ambush_nouns_take_source_and_target_from_the_phrase(nlp) -> None:  # type: ignore[no-untyped-def]
     assert ("GEO", "RUS", "19") in _triples(_code(nlp, "Georgia's counteroffensive against Russian troops stalled."))
     assert ("ISIS", "SYR", "19") in _triples(_code(nlp, "An ISIS ambush on Syrian soldiers killed ten near Palmyra."))
+
+
+def test_arriving_for_talks_is_a_visit_but_troops_arriving_are_not(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("TUR", "RUS", "04") in _triples(_code(nlp, "The Turkish president arrived in Moscow on Monday for talks."))
+    assert not any(r == "04" for _, _, r in _triples(_code(nlp, "Russian troops arrived in Kherson.")))
+
+
+def test_allowing_aid_into_a_place_is_a_yield_to_its_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("ISR", "CIVILIANS", "08") in _triples(_code(nlp, "Israel allowed aid trucks into Gaza."))
+
+
+def test_handing_over_hostages_is_a_release(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("HAMAS", "ISR", "08") in _triples(_code(nlp, "Hamas handed over four Israeli hostages."))
+
+
+def test_humanitarian_aid_delivered_to_a_place_goes_to_its_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("USA", "CIVILIANS", "07") in _triples(_code(nlp, "The United States delivered humanitarian aid to Gaza."))
+
+
+def test_granting_a_loan_is_economic_aid(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("UN", "PAK", "07") in _triples(_code(nlp, "The United Nations granted a loan to Pakistan.")) or \
+        any(t == "PAK" and r == "07" for _, t, r in _triples(_code(nlp, "The United Nations granted a loan to Pakistan.")))
+
+
+def test_launching_an_investigation_into_strikes_investigates_their_author(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("UN", "ISR", "09") in _triples(_code(nlp, "The UN launched an investigation into Israeli strikes in Gaza."))
+
+
+def test_mobilising_troops_near_a_border_is_a_force_posture(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("RUS", "UKR", "15") in _triples(_code(nlp, "Russia mobilised troops near the Ukrainian border."))
+
+
+def test_pulling_back_troops_is_a_retreat(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("RUS", "UKR", "08") in _triples(_code(nlp, "Russia pulled back its troops from the Ukrainian border."))

@@ -338,7 +338,7 @@ SEED_NOISE = {
 }  # fmt: skip
 
 
-def test_seed_pages_dates_noise_and_gold_sentences(shared_dir: Path) -> None:
+def test_seed_pages_dates_noise_and_gold_sentences(shared_dir: Path, tmp_path: Path) -> None:
     seeds = shared_dir / "corpus" / "seeds"
     manifest = {
         m["file"]: m
@@ -346,7 +346,12 @@ def test_seed_pages_dates_noise_and_gold_sentences(shared_dir: Path) -> None:
         if m
     }
     gold = _gold_by_doc(shared_dir)
-    articles, errors = read_all(str(seeds / "*.txt"))
+    # the pages alone, without their manifest: what can be read off the page itself
+    pages = tmp_path / "seeds"
+    pages.mkdir()
+    for page in seeds.glob("*.txt"):
+        shutil.copy(page, pages / page.name)
+    articles, errors = read_all(str(pages / "*.txt"))
     assert errors == []
     by_id = {a.id: a for a in articles}
     assert set(by_id) == set(manifest)
@@ -402,3 +407,33 @@ def test_a_json_array_file_is_reported_once(tmp_path: Path) -> None:
     assert articles == []
     assert where(errors) == [("corpus.jsonl", 1)]
     assert "JSON Lines" in str(errors[0])
+
+
+def test_a_manifest_beside_the_pages_gives_their_outlet_title_and_date(tmp_path: Path) -> None:
+    """Page captures often keep their metadata in a sidecar file; given metadata wins."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "one.txt").write_text("Ankara and Moscow agreed on joint patrols.\n", encoding="utf-8")
+    (pages / "two.txt").write_text("date 2020-03-09 Turkish troops entered Idlib.\n", encoding="utf-8")
+    (tmp_path / "manifest.jsonl").write_text(
+        json.dumps({"file": "pages/one.txt", "outlet": "Levant Wire", "title": "Patrols", "published": "2020-03-05"})
+        + "\n"
+        + json.dumps({"file": "pages/two.txt", "outlet": "Straits Review"})
+        + "\n",
+        encoding="utf-8",
+    )
+    articles = {a.id: a for a in read_documents(pages)}
+    assert set(articles) == {"one.txt", "two.txt"}, "the manifest itself is not an article"
+    one, two = articles["one.txt"], articles["two.txt"]
+    assert (one.outlet, one.title, one.published, one.published_source) == (
+        "Levant Wire", "Patrols", "2020-03-05", "given"
+    )
+    assert (two.outlet, two.published, two.published_source) == ("Straits Review", "2020-03-09", "header")
+
+
+def test_the_seed_manifest_supplies_dates_the_pages_do_not_print(shared_dir: Path) -> None:
+    seeds = shared_dir / "corpus" / "seeds"
+    articles = {a.id: a for a in read_documents(seeds)}
+    assert articles["000_a778dfe1d43b5df6.txt"].published == "2019-05"
+    assert articles["003_7aff6d82c74027ff.txt"].published == "2016-09"
+    assert all(a.published_source == "given" for a in articles.values())

@@ -23,6 +23,7 @@ class RelationSummary:
     turning_points: list[Any]
     agreements: list[dict[str, Any]]
     verdict: Any
+    outlets: list[Any]
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.series.to_dict()
@@ -30,6 +31,7 @@ class RelationSummary:
         data["turning_points"] = [_plain(tp) for tp in self.turning_points]
         data["agreements"] = self.agreements
         data["verdict"] = _plain(self.verdict)
+        data["outlets"] = [_plain(o) for o in self.outlets]
         return data
 
     def format_text(self) -> str:
@@ -64,6 +66,13 @@ class RelationSummary:
                     f"  {made.get('date') or '?':<10} {ag.get('kind', '')}: {ag.get('status', '')}"
                     f" ({'-'.join(ag.get('parties', []))})"
                 )
+        if len(self.outlets) > 1:
+            lines.append("By outlet (how each source reports this dyad):")
+            for o in self.outlets:
+                lines.append(
+                    f"  {o.outlet[:28]:<28} {o.events:>4} events  conflict share {o.conflict_share:>4.0%}"
+                    f"  mean Goldstein {o.goldstein_mean:+.2f}"
+                )
         lines.append("")
         lines.append(f"Verdict: {self.verdict.label}. {self.verdict.headline}")
         for reason in self.verdict.reasons:
@@ -95,6 +104,7 @@ def summarise(
     settings: Settings | None = None,
 ) -> RelationSummary:
     """Everything known about the A-B dyad; ``db`` is a path or an open Store."""
+    from detente.analysis.outlets import outlet_profiles
     from detente.analysis.relations import dyad_series
     from detente.analysis.trends import trend, turning_points
     from detente.analysis.verdict import verdict
@@ -110,4 +120,4 @@ def summarise(
     tps = turning_points(series, min_shift=float(settings.turning_point_min_shift))
     agreements = [ag for ag in store.agreements(party=a) if b in ag.get("parties", [])]
     v = verdict(series, trend=tr, turning_points=tps, agreements=agreements)
-    return RelationSummary(a, b, series, tr, tps, agreements, v)
+    return RelationSummary(a, b, series, tr, tps, agreements, v, outlet_profiles(store, a, b))

@@ -211,6 +211,15 @@ class SentenceCoder:
                 c.dep_ in ("dobj", "pobj") and c.lemma_.lower() in _RECIPROCAL for c in v.subtree):
             # "both sides blamed the other", "accused each other": every party to every other.
             return self._emit(sent, v, pat, cameo, sources, [], conf, v, reciprocal=True)
+        if not targets and not passive and pat.civ and "dobj" in pat.tprep:
+            # "struck residential buildings in Aleppo": the object is a civil site, and the
+            # place it stands in is where the attack fell (on its people, per GUIDELINES).
+            for c in v.children:
+                if c.dep_ == "dobj" and c.i not in ctx.actor_at and c.lemma_.lower() in self.patterns.civil_places:
+                    targets = [t for t in prep_targets(c, ("in",), ctx) + prep_targets(v, ("in",), ctx)
+                               if t.place or t.kind == "capital"][:1]
+                    if targets:
+                        break
         if not targets and cameo[:2] in _DEEP_TARGET_ROOTS:
             targets = _deep_target(v, sources, ctx)
         if pat.civ and (pat.cameo or "")[:2] in ("18", "19") and _mass_victims(v):

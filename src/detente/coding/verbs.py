@@ -119,7 +119,7 @@ class VerbPatterns:
         cands = self.candidates(tok)
         if not cands:
             return None, []
-        prts = {c.lower_ for c in tok.children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ("together", "out", "down", "aside", "up"))
+        prts = {c.lower_ for c in tok.children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ("together", "out", "down", "aside", "up", "back"))
                 # "pulled out of the talks": the parser often takes the particle for a preposition
                 or (c.dep_ == "prep" and c.lower_ in ("out", "off") and any(g.dep_ == "prep" for g in c.children))}
         preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative")}

@@ -176,6 +176,11 @@ def _expand(source: str, on_error: OnError) -> Iterator[tuple[Path, Path]]:
         _report(on_error, BadInput(source, None, "no such file or directory"))
 
 
+#: A sidecar file of page metadata: one JSON object a line with ``file`` and any of ``outlet``,
+#: ``title``, ``url``, ``published``, for the text and HTML pages of its folder.
+MANIFEST_NAME = "manifest.jsonl"
+
+
 def _walk(root: Path, on_error: OnError) -> Iterator[tuple[Path, Path]]:
     known = format_table().extensions
     skipped = 0
@@ -188,7 +193,7 @@ def _walk(root: Path, on_error: OnError) -> Iterator[tuple[Path, Path]]:
     ):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            if name.startswith("."):
+            if name.startswith(".") or name == MANIFEST_NAME:
                 continue
             p = Path(dirpath) / name
             if p.suffix.lower() in known:
@@ -322,6 +327,9 @@ def _read_page(p: Path, base: Path, fmt: Format, on_error: OnError, settings: Se
         text = html_clean.strip_noise(raw)
         title, outlet = html_clean.guess_title(text), html_clean.outlet_from_text(raw)
         published, published_source = find_published(raw)
+    meta = page_metadata(p)
+    if meta.get("published"):
+        published, published_source = find_published("", given=meta["published"])
     if not text.strip():
         _report(on_error, BadInput(str(p), 1, "no text left once page noise is removed"))
         return None
@@ -331,12 +339,52 @@ def _read_page(p: Path, base: Path, fmt: Format, on_error: OnError, settings: Se
     return Article(
         id=rel,
         text=text,
-        title=title,
-        outlet=outlet,
+        url=_string(meta.get("url")),
+        title=_string(meta.get("title")) or title,
+        outlet=_string(meta.get("outlet")) or outlet,
         published=published,
         published_source=published_source,
         origin=f"{p}:1",
     )
+
+
+@lru_cache(maxsize=64)
+def _manifest(path: Path, mtime: float) -> dict[str, dict[str, Any]]:
+    entries: dict[str, dict[str, Any]] = {}
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                entries[str(record["file"])] = record
+            except (ValueError, KeyError, TypeError):
+                logger.warning("%s:%d: not a manifest record (needs a \"file\" key); ignored", path, lineno)
+    return entries
+
+
+def page_metadata(page: Path) -> dict[str, Any]:
+    """What a ``manifest.jsonl`` in the page's folder, or the folder above, says of the page
+    (its ``file`` is the page's path relative to the manifest's folder)."""
+    for folder in (page.parent, page.parent.parent):
+        entry = manifest_for(folder).get(page.relative_to(folder).as_posix())
+        if entry is not None:
+            return entry
+    return {}
+
+
+def manifest_for(folder: Path) -> dict[str, dict[str, Any]]:
+    """Metadata a folder's ``manifest.jsonl`` gives its pages, by file name; empty when none.
+
+    Why: exports of page captures often keep the outlet and publication date beside the
+    pages rather than in them; given metadata beats anything read off a messy page.
+    """
+    path = folder / MANIFEST_NAME
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return {}
+    return _manifest(path, mtime)
 
 
 # ---------------------------------------------------------------- records
