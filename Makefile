@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # A normal (non-editable) install, so a data file missing from package-data fails here, not on a user's machine.
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint typecheck install clean docs
+.PHONY: demo test bench bench-scale lint typecheck install clean docs
 
 demo: $(STAMP)
 	$(BIN)/detente demo --db demo.duckdb
@@ -15,6 +15,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Peak memory of streaming ingest at 1k/10k/100k generated articles (long: minutes to an hour).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

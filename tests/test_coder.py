@@ -266,9 +266,11 @@ def test_counteroffensive_and_ambush_nouns_take_source_and_target_from_the_phras
     assert ("ISIS", "SYR", "19") in _triples(_code(nlp, "An ISIS ambush on Syrian soldiers killed ten near Palmyra."))
 
 
-def test_arriving_for_talks_is_a_visit_but_troops_arriving_are_not(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_an_official_arriving_or_travelling_is_a_visit_but_troops_arriving_are_not(nlp) -> None:  # type: ignore[no-untyped-def]
     assert ("TUR", "RUS", "04") in _triples(_code(nlp, "The Turkish president arrived in Moscow on Monday for talks."))
+    assert ("RUS", "TUR", "04") in _triples(_code(nlp, "Lavrov travelled to Ankara."))
     assert not any(r == "04" for _, _, r in _triples(_code(nlp, "Russian troops arrived in Kherson.")))
+    assert not any(r == "04" for _, _, r in _triples(_code(nlp, "South Korean singers travelled to Pyongyang.")))
 
 
 def test_allowing_aid_into_a_place_is_a_yield_to_its_people(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -298,3 +300,31 @@ def test_mobilising_troops_near_a_border_is_a_force_posture(nlp) -> None:  # typ
 
 def test_pulling_back_troops_is_a_retreat(nlp) -> None:  # type: ignore[no-untyped-def]
     assert ("RUS", "UKR", "08") in _triples(_code(nlp, "Russia pulled back its troops from the Ukrainian border."))
+
+
+def test_strike_on_a_civil_site_in_a_place_targets_its_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("RUS", "CIVILIANS", "18") in _triples(_code(nlp, "Russian drones struck residential buildings in Aleppo."))
+
+
+def test_phone_call_with_a_leader_is_a_telephone_consultation(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Putin had a phone call with Erdogan."))
+    assert {("RUS", "TUR", "04"), ("TUR", "RUS", "04")} <= got
+
+
+def test_curfew_imposed_or_lifted_in_a_place_falls_on_its_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("RUS", "CIVILIANS", "17") in _triples(_code(nlp, "Russia imposed a curfew in Kherson."))
+    assert ("SYR", "CIVILIANS", "08") in _triples(_code(nlp, "Syria lifted a curfew in Aleppo."))
+
+
+def test_sharing_evidence_or_providing_intelligence_is_intelligence_cooperation(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("ISR", "USA", "06") in _triples(_code(nlp, "Israeli intelligence shared evidence with the US."))
+    assert ("USA", "UKR", "06") in _triples(_code(nlp, "The United States is providing intelligence to Ukraine."))
+
+
+def test_strengthening_forces_in_a_country_is_a_force_posture(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("ISR", "LBN", "15") in _triples(_code(nlp, "Israel strengthened its forces in Lebanon."))
+
+
+def test_mediation_effort_between_two_parties_mediates_for_both(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Qatar launched a mediation effort between Israel and Hamas."))
+    assert {("QAT", "ISR", "04"), ("QAT", "HAMAS", "04")} <= got

@@ -156,6 +156,10 @@ class Pipeline:
         batches = batched(fresh_articles(), max(1, int(self.settings.commit_every)))
         for articles, events in runner.map_batches(self, batches):
             written = store.write_batch(articles, events)
+            logger.info(
+                "committed batch: %d articles (%d new), %d events (%d new)",
+                len(articles), written.articles_added, len(events), written.events_added,
+            )
             result.articles_added += written.articles_added
             result.events_added += written.events_added
             result.events_coded += len(events)

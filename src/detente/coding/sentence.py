@@ -101,6 +101,7 @@ class SentenceCoder:
             targets, _ = subjects(sent.doc[clause], ctx)
             demand = Pattern(lemma=speech.lemma_.lower(), pos="VERB", cameo="100")
             out.extend(self._emit(sent, speech, demand, "100", sources, targets, CONF_DIRECT, speech))
+        out.extend(self._attributed(sent, matches, out, ctx))
         out = [self._announced(r) for r in out]
         non_speech = [r for r in out if not self._is_speech(r)]
         if non_speech:
@@ -128,6 +129,38 @@ class SentenceCoder:
         root = r.cameo[:2]
         code = "138" if root >= "17" or root == "15" else _INTENT_BY_ROOT.get(root, "030")
         return _Raw(r.trigger, r.source, r.target, code, False, False, r.confidence, True)
+
+    def _attributed(self, sent: Span, matches: list[tuple[Token, Pattern, list[Token]]], out: list[_Raw],
+                    ctx: DocContext) -> list[_Raw]:
+        """Attacks whose author only a blame names: "was killed in Tehran, and Hamas blamed
+        Israel", "Ankara blamed Syrian forces for the strike". The blamed actor is the
+        attack's source; its victim is the attack's own target, else the blamer itself."""
+        blames = [(tok, r) for tok, pat, _ in matches if pat.attribute for r in out
+                  if r.trigger is tok and r.cameo[:2] == "11" and not (r.negated or r.hypothetical)]
+        if not blames:
+            return []
+        coded = {r.trigger.i for r in out}
+        extra: list[_Raw] = []
+        for a, pa, _ in matches:
+            if a.i in coded or not pa.cameo or pa.cameo[:2] not in ("18", "19", "20") or pa.frame:
+                continue
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in a.children)
+            if passive and any(c.dep_ == "agent" for c in a.children):
+                continue
+            if passive:
+                victims = [p for c in a.children if c.dep_ == "nsubjpass" for p in args(c, ctx)]
+            else:
+                if a.pos_ != "NOUN" and any(c.dep_ == "nsubj" and c.i in ctx.actor_at for c in a.children):
+                    continue  # the attack has a named author of its own
+                victims = prep_targets(a, pa.tprep, ctx)
+            for tok, r in blames:
+                if a.pos_ == "NOUN" and a.head.head is not tok and a.head is not tok:
+                    if not (a.dep_ in ("nsubjpass", "nsubj") or tok.dep_ == "conj" or a.head.dep_ == "conj"):
+                        continue
+                vic = victims or ([r.source] if r.source.kind in ("state", "capital", "metonym") else [])
+                vic = [v for v in vic if not (v.actor and r.target.actor and v.actor.principal == r.target.actor.principal)]
+                extra.extend(self._emit(sent, a, pa, pa.cameo, [r.target], vic, CONF_INHERITED, a))
+        return extra
 
     def _is_speech(self, r: _Raw) -> bool:
         return r.cameo.startswith("01")
@@ -211,6 +244,9 @@ class SentenceCoder:
                 c.dep_ in ("dobj", "pobj") and c.lemma_.lower() in _RECIPROCAL for c in v.subtree):
             # "both sides blamed the other", "accused each other": every party to every other.
             return self._emit(sent, v, pat, cameo, sources, [], conf, v, reciprocal=True)
+        if pat.visitor:
+            sources = [s for s in sources if s.actor is not None and s.actor.principal not in _GENERIC
+                       and (s.kind == "person" or s.actor.sector in _VISITORS)]
         if not targets and not passive and pat.civ and "dobj" in pat.tprep:
             # "struck residential buildings in Aleppo": the object is a civil site, and the
             # place it stands in is where the attack fell (on its people, per GUIDELINES).
@@ -301,6 +337,8 @@ class SentenceCoder:
             return []
         conf = CONF_NOMINAL
         anchor = n
+        if gov is None and n.dep_ == "pobj" and n.head.lower_ == "for" and n.head.head.pos_ in ("VERB", "AUX"):
+            anchor = n.head.head  # "scheduled to travel to Moscow for talks": the trip's modality
         if gov is not None:
             anchor = gov
             if not sources:
@@ -446,6 +484,9 @@ class SentenceCoder:
                 return t, "18"
         return t, cameo
 
+
+#: Sectors whose travel is a visit (troops, rebels, refugees or pop stars arriving are not).
+_VISITORS = frozenset({"GOV", "IGO", "LEG", "JUD", "SPY", "COP"})
 
 #: Verbal roots whose target may sit deeper in the complement ("warned of consequences for
 #: relations with Ankara", "urged restraint on Moscow").

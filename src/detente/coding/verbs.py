@@ -50,6 +50,12 @@ class Pattern:
     #: Code when a warning's clause reports what another actor does ("warned that Britain is
     #: preparing attacks"): an accusation of that actor, not a threat by the speaker.
     accuse: str | None = None
+    #: Only officials visit: "troops arrived in Kherson" is no visit, so a pattern marked
+    #: ``visitor`` keeps only named people and government-like sources.
+    visitor: bool = False
+    #: Blaming names an attack's author: "the leader was killed in Tehran, and Hamas blamed
+    #: Israel" reports Israel's attack too, when the attack itself has no stated source.
+    attribute: bool = False
 
     @property
     def specificity(self) -> int:
@@ -80,6 +86,8 @@ class Pattern:
             converse=d.get("converse"),
             interstate=d.get("interstate"),
             accuse=d.get("accuse"),
+            visitor=bool(d.get("visitor", False)),
+            attribute=bool(d.get("attribute", False)),
         )
 
 

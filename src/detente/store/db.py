@@ -689,7 +689,7 @@ class Store:
                     json.dumps(rec, ensure_ascii=False, default=str),
                 )
             )
-        self._replace("event_clusters", rows, 8)
+        self._replace("event_clusters", rows)
         return len(rows)
 
     def clusters(self, *, a: str | None = None, b: str | None = None) -> list[dict[str, Any]]:
@@ -720,7 +720,7 @@ class Store:
                     json.dumps(rec, ensure_ascii=False, default=str),
                 )
             )
-        self._replace("agreements", rows, 7)
+        self._replace("agreements", rows)
         return len(rows)
 
     def agreements(self, *, party: str | None = None) -> list[dict[str, Any]]:
@@ -731,17 +731,25 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
-    def _replace(self, table: str, rows: list[tuple[Any, ...]], width: int) -> None:
+    def _replace(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it without --read-only to write")
-        marks = ", ".join("?" * width)
         with self._lock:
             conn = self._conn
             try:
                 conn.execute("BEGIN TRANSACTION")
                 conn.execute(f"DELETE FROM {table}")
                 if rows:
-                    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                    # one Arrow table in one INSERT: executemany costs a round trip per row
+                    import pyarrow as pa
+
+                    columns = [d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+                    arrow = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(columns)})
+                    conn.register("_replace_rows", arrow)
+                    try:
+                        conn.execute(f"INSERT INTO {table} SELECT * FROM _replace_rows")
+                    finally:
+                        conn.unregister("_replace_rows")
                 conn.execute("COMMIT")
             except duckdb.Error as exc:
                 conn.execute("ROLLBACK")
