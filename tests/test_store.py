@@ -314,3 +314,16 @@ def test_threads_can_read_while_one_writes(tmp_path: Path) -> None:
             assert all(f.result() >= 0 for f in reads)
         assert s.count_events() == 50
         assert s.stats()["articles"] == 10
+
+
+
+def test_dyads_lists_each_unordered_pair_once(store: Store) -> None:
+    store.write_batch(
+        [article()],
+        [
+            make_event(sentence=0, source="RUS", target="TUR"),
+            make_event(sentence=1, source="TUR", target="RUS"),
+            make_event(sentence=2, source="USA", target="RUS"),
+        ],
+    )
+    assert store.dyads() == [("RUS", "TUR"), ("RUS", "USA")]

@@ -517,7 +517,7 @@ def outlets_of(store: Any) -> dict[str, str]:
 
 
 def update_store(store: Any, *, window_days: int | None = None) -> list[EventCluster]:
-    """Cluster every stored event and save the clusters; returns them.
+    """Cluster every stored event, dyad by dyad, and save the clusters; returns them.
 
     ``window_days`` defaults to the ``merge_window_days`` setting.
     """
@@ -525,6 +525,14 @@ def update_store(store: Any, *, window_days: int | None = None) -> list[EventClu
         from detente.settings import load_settings
 
         window_days = int(load_settings().merge_window_days)
-    clusters = cluster_events(store.events(), window_days=window_days, outlets=outlets_of(store))
+    outlets = outlets_of(store)
+    clusters: list[EventCluster] = []
+    # Clusters never span dyads, so one dyad's events at a time bounds memory by the
+    # largest dyad, not by the whole store.
+    for a, b in store.dyads():
+        events = store.events(source=a, target=b)
+        if a != b:
+            events += store.events(source=b, target=a)
+        clusters.extend(cluster_events(events, window_days=window_days, outlets=outlets))
     store.save_clusters([c.to_dict() for c in clusters])
     return clusters

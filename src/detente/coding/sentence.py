@@ -136,7 +136,7 @@ class SentenceCoder:
         Israel", "Ankara blamed Syrian forces for the strike". The blamed actor is the
         attack's source; its victim is the attack's own target, else the blamer itself."""
         blames = [(tok, r) for tok, pat, _ in matches if pat.attribute for r in out
-                  if r.trigger is tok and r.cameo[:2] == "11" and not (r.negated or r.hypothetical)]
+                  if r.trigger.i == tok.i and r.cameo[:2] == "11" and not (r.negated or r.hypothetical)]
         if not blames:
             return []
         coded = {r.trigger.i for r in out}
@@ -154,10 +154,11 @@ class SentenceCoder:
                     continue  # the attack has a named author of its own
                 victims = prep_targets(a, pa.tprep, ctx)
             for tok, r in blames:
-                if a.pos_ == "NOUN" and a.head.head is not tok and a.head is not tok:
+                if a.pos_ == "NOUN" and tok.i not in (a.head.i, a.head.head.i):
                     if not (a.dep_ in ("nsubjpass", "nsubj") or tok.dep_ == "conj" or a.head.dep_ == "conj"):
                         continue
-                vic = victims or ([r.source] if r.source.kind in ("state", "capital", "metonym") else [])
+                # The blamer as victim is the state itself, not the people of its capital.
+                vic = victims or ([replace(r.source, kind="metonym")] if r.source.kind in ("state", "capital", "metonym") else [])
                 vic = [v for v in vic if not (v.actor and r.target.actor and v.actor.principal == r.target.actor.principal)]
                 extra.extend(self._emit(sent, a, pa, pa.cameo, [r.target], vic, CONF_INHERITED, a))
         return extra

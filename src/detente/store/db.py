@@ -618,6 +618,11 @@ class Store:
         where, params = event_filters(**filters)
         return int(self._query(f"SELECT count(*) FROM events{where}", params)[0][0])
 
+    def dyads(self) -> list[tuple[str, str]]:
+        """Every unordered pair of principals with events, as ``(a, b)`` with ``a <= b``."""
+        rows = self._query("SELECT DISTINCT dyad FROM events ORDER BY dyad")
+        return [(pair.split("|", 1)[0], pair.split("|", 1)[1]) for (pair,) in rows]
+
     def stats(self) -> dict[str, Any]:
         """Counts for a summary line: articles, events, distinct directed dyads, date range."""
         (n_articles,) = self._query("SELECT count(*) FROM articles")[0]
