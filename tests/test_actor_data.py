@@ -15,34 +15,13 @@ from pathlib import Path
 
 import pycountry
 import pytest
+from guidelines import GUIDELINE_PRINCIPALS
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "detente" / "data" / "actors"
 
 # States (or state-like entries) that are not in ISO 3166-1 as pycountry ships it.
 EXTRA_STATES = {"XKX"}
-GUIDELINES_PRINCIPALS = {
-    "NATO",
-    "UN",
-    "EU",
-    "AU",
-    "ICRC",
-    "HTS",
-    "ISIS",
-    "NUSRA",
-    "PKK",
-    "YPG",
-    "SDF",
-    "HAMAS",
-    "HEZBOLLAH",
-    "HOUTHIS",
-    "TALIBAN",
-    "FARC",
-    "RSF",
-    "TPLF",
-    "WAGNER",
-    "REBELS",
-    "CIVILIANS",
-}
+GUIDELINES_PRINCIPALS = GUIDELINE_PRINCIPALS
 REQUIRED_STATES = {
     "RUS",
     "TUR",

@@ -328,3 +328,23 @@ def test_strengthening_forces_in_a_country_is_a_force_posture(nlp) -> None:  # t
 def test_mediation_effort_between_two_parties_mediates_for_both(nlp) -> None:  # type: ignore[no-untyped-def]
     got = _triples(_code(nlp, "Qatar launched a mediation effort between Israel and Hamas."))
     assert {("QAT", "ISR", "04"), ("QAT", "HAMAS", "04")} <= got
+
+
+def test_blaming_an_actor_for_an_attack_makes_it_the_attacker_of_the_blamer(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Ankara blamed Syrian government forces for the strike."))
+    assert {("TUR", "SYR", "11"), ("SYR", "TUR", "19")} <= got
+
+
+def test_blame_for_an_agentless_passive_attack_names_its_author(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "The Hamas leader was killed in Tehran, and Hamas blamed Israel."))
+    assert ("ISR", "HAMAS", "19") in got or ("ISR", "HAMAS", "18") in got
+
+
+def test_blame_in_another_clause_does_not_make_the_blamer_a_victim(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Drones struck two oil facilities, the Houthis claimed the attack, but Washington blamed Iran."))
+    assert ("IRN", "USA", "19") not in got and ("USA", "IRN", "11") in got
+
+
+def test_blaming_someone_for_a_crisis_is_no_attack(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Russia blamed Ukraine for the crisis."))
+    assert not any(r in ("18", "19") for _, _, r in got)

@@ -17,6 +17,7 @@ from typing import Any
 import lxml.html
 import pycountry
 import pytest
+from guidelines import GUIDELINE_PRINCIPALS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "src" / "detente" / "data" / "sample"
@@ -28,29 +29,7 @@ CAMEO_CSV = REPO / "src" / "detente" / "data" / "cameo.csv"
 
 # Fixed names of GUIDELINES.md, plus the few groups and bodies the development set needs
 # that the guideline list leaves to "...".
-GUIDELINE_NAMES = {
-    "NATO",
-    "UN",
-    "EU",
-    "AU",
-    "ICRC",
-    "HTS",
-    "ISIS",
-    "NUSRA",
-    "PKK",
-    "YPG",
-    "SDF",
-    "HAMAS",
-    "HEZBOLLAH",
-    "HOUTHIS",
-    "TALIBAN",
-    "FARC",
-    "RSF",
-    "TPLF",
-    "WAGNER",
-    "REBELS",
-    "CIVILIANS",
-}
+GUIDELINE_NAMES = GUIDELINE_PRINCIPALS
 EXTRA_NAMES = {"ELN", "M23", "JNIM", "ECOWAS", "LNA", "IAEA"}
 ISO3 = {c.alpha_3 for c in pycountry.countries} | {"XKX"}  # XKX: Kosovo (user-assigned code)
 PRINCIPALS = GUIDELINE_NAMES | EXTRA_NAMES | ISO3

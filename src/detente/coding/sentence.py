@@ -29,7 +29,6 @@ from detente.coding.arguments import (
     Participant,
     _is_state,
     _modifier_actors,
-    _participant,
     _unique,
     agents,
     args,
@@ -38,6 +37,16 @@ from detente.coding.arguments import (
 )
 from detente.coding.cameo import CameoTable
 from detente.coding.modality import ModalityWords, analyse, is_content_of
+from detente.coding.targets import (
+    _DEEP_TARGET_ROOTS,
+    _VISITORS,
+    _blame_governs,
+    _deep_target,
+    _last_other_mention,
+    _light_verb,
+    _mass_victims,
+    _nearest_other_actor,
+)
 from detente.coding.verbs import Pattern, VerbPatterns
 from detente.records import Actor
 
@@ -154,11 +163,14 @@ class SentenceCoder:
                     continue  # the attack has a named author of its own
                 victims = prep_targets(a, pa.tprep, ctx)
             for tok, r in blames:
-                if a.pos_ == "NOUN" and tok.i not in (a.head.i, a.head.head.i):
-                    if not (a.dep_ in ("nsubjpass", "nsubj") or tok.dep_ == "conj" or a.head.dep_ == "conj"):
-                        continue
+                if a.head.lower_ == "of" and a.head.head.i == tok.i:
+                    continue  # "accused X of shelling Y": the accusation frame codes it
+                near = _blame_governs(tok, a)
+                if a.pos_ == "NOUN" and not near and a.dep_ not in ("nsubjpass", "nsubj"):
+                    continue
                 # The blamer as victim is the state itself, not the people of its capital.
-                vic = victims or ([replace(r.source, kind="metonym")] if r.source.kind in ("state", "capital", "metonym") else [])
+                vic = victims or ([replace(r.source, kind="metonym")]
+                                  if near and r.source.kind in ("state", "capital", "metonym") else [])
                 vic = [v for v in vic if not (v.actor and r.target.actor and v.actor.principal == r.target.actor.principal)]
                 extra.extend(self._emit(sent, a, pa, pa.cameo, [r.target], vic, CONF_INHERITED, a))
         return extra
@@ -484,85 +496,3 @@ class SentenceCoder:
             if pat.cameo and pat.cameo[:2] in ("19",):
                 return t, "18"
         return t, cameo
-
-
-#: Sectors whose travel is a visit (troops, rebels, refugees or pop stars arriving are not).
-_VISITORS = frozenset({"GOV", "IGO", "LEG", "JUD", "SPY", "COP"})
-
-#: Verbal roots whose target may sit deeper in the complement ("warned of consequences for
-#: relations with Ankara", "urged restraint on Moscow").
-_DEEP_TARGET_ROOTS = frozenset({"02", "03", "10", "11", "12", "13"})
-
-
-def _deep_target(v: Token, sources: list[Participant], ctx: DocContext) -> list[Participant]:
-    """The first actor inside the verb's object or prepositional complements."""
-    src = {p.actor.principal for p in sources if p.actor}
-    for c in v.children:
-        if c.dep_ not in ("dobj", "prep", "dative"):
-            continue
-        for t in c.subtree:
-            sp = ctx.actor_at.get(t.i)
-            if sp is not None and sp._.actor is not None and sp._.actor.principal not in src:
-                return [_participant(sp, "nominal")]
-    return []
-
-
-def _mass_victims(v: Token) -> bool:
-    """"killed hundreds of civilians", "executed about 300 men": killing on the scale of
-    mass violence (CAMEO 20) when the victims are civilians."""
-    for c in v.children:
-        if c.dep_ != "dobj":
-            continue
-        for t in c.subtree:
-            low = t.lower_
-            if low in ("hundreds", "thousands"):
-                return True
-            if t.like_num:
-                try:
-                    if float(low.replace(",", "")) >= 100:
-                        return True
-                except ValueError:
-                    continue
-    return False
-
-
-def _last_other_mention(v: Token, sources: list[Participant], ctx: DocContext) -> Participant | None:
-    src = {p.actor.principal for p in sources if p.actor}
-    para = ctx.paragraph(v.idx)
-    for m in reversed(ctx.mentions):
-        if m.end > v.i or m._.actor is None or ctx.paragraph(m.start_char) != para:
-            continue
-        if m._.actor.principal not in src and m._.actor.principal not in _GENERIC:
-            return _participant(m, "coref")
-    return None
-
-
-def _nearest_other_actor(v: Token, sources: list[Participant], sent: Span, ctx: DocContext) -> list[Participant]:
-    """A vow or threat with no stated target: the nearest other named actor in the sentence
-    ("said the Indian strikes had killed civilians, and vowed to respond")."""
-    src = {p.actor.principal for p in sources if p.actor}
-    best: tuple[int, Span] | None = None
-    for sp in ctx.mentions:
-        if sp.start < sent.start or sp.end > sent.end or sp._.actor is None:
-            continue
-        if sp._.actor.principal in src or sp._.actor.principal in _GENERIC:
-            continue
-        d = abs(sp.root.i - v.i)
-        if best is None or d < best[0]:
-            best = (d, sp)
-    return [_participant(best[1], "nominal")] if best else []
-
-
-def _light_verb(n: Token, light: frozenset[str]) -> Token | None:
-    """The light verb governing an event noun: "held *talks*", "engaged in *talks*"."""
-    head = n.head
-    if n.dep_ in ("dobj", "nsubjpass", "attr") and head.lemma_.lower() in light:
-        return head
-    if n.dep_ == "pobj" and head.dep_ == "prep" and head.head.lemma_.lower() in light:
-        return head.head
-    if n.dep_ == "conj":
-        return _light_verb(head, light)
-    if n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
-        # "a campaign of bombardment", "waves of airstrikes": the governing noun's verb.
-        return _light_verb(head.head, light)
-    return None
