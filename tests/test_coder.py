@@ -348,3 +348,13 @@ def test_blame_in_another_clause_does_not_make_the_blamer_a_victim(nlp) -> None:
 def test_blaming_someone_for_a_crisis_is_no_attack(nlp) -> None:  # type: ignore[no-untyped-def]
     got = _triples(_code(nlp, "Russia blamed Ukraine for the crisis."))
     assert not any(r in ("18", "19") for _, _, r in got)
+
+
+def test_hosting_talks_between_two_parties_mediates_for_both(nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _triples(_code(nlp, "Egypt hosted talks between Israel and Hamas in Cairo."))
+    assert {("ISR", "HAMAS", "04"), ("EGY", "ISR", "04"), ("EGY", "HAMAS", "04")} <= got
+
+
+def test_killing_a_named_leader_is_an_assassination_not_a_battle(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert ("ISR", "HEZBOLLAH", "18") in _triples(_code(nlp, "Israel killed Hezbollah leader Hassan Nasrallah."))
+    assert ("ISR", "HAMAS", "19") in _triples(_code(nlp, "Israeli troops killed Hamas fighters."))

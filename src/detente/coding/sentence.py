@@ -383,6 +383,10 @@ class SentenceCoder:
             for c in n.children:
                 if c.dep_ == "acl" and c.lemma_.lower() in _MEDIATE:
                     mediators = agents(c, ctx)  # "a truce brokered by Egypt between Israel and Hamas"
+            if not mediators and n.dep_ == "dobj" and n.head.lemma_.lower() in _MEDIATE and \
+                    not any(c.dep_ in ("nsubjpass", "auxpass") for c in n.head.children):
+                # "Egypt hosted talks between Israel and Hamas": the host mediates for both.
+                mediators = [m for m in subjects(n.head, ctx)[0] if m not in pair]
             if mediators:
                 sources = []
         if pair and len(pair) >= 2 and not sources:
@@ -486,6 +490,8 @@ class SentenceCoder:
             return None, cameo
         if t.actor is None:
             return None, cameo
+        if pat.person and t.kind == "person":
+            return t, pat.person
         if t.actor.principal == "CIVILIANS":
             if cameo[:2] == "08" and t.actor.country:
                 # Released prisoners or hostages: the yield is towards their state.

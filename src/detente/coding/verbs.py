@@ -56,6 +56,9 @@ class Pattern:
     #: Blaming names an attack's author: "the leader was killed in Tehran, and Hamas blamed
     #: Israel" reports Israel's attack too, when the attack itself has no stated source.
     attribute: bool = False
+    #: Code when the target is a named person: killing a named leader is an assassination
+    #: (186, an assault), not a battle between forces (19).
+    person: str | None = None
 
     @property
     def specificity(self) -> int:
@@ -88,6 +91,7 @@ class Pattern:
             accuse=d.get("accuse"),
             visitor=bool(d.get("visitor", False)),
             attribute=bool(d.get("attribute", False)),
+            person=d.get("person"),
         )
 
 
