@@ -10,7 +10,9 @@ import random
 
 from detente.agreements import Agreement, is_making, kind_of, track, update_store
 from detente.coding.cameo import CameoTable
+from detente.pipeline import event_dyads, update_derived_records
 from detente.records import Actor, Article, Event, Evidence, Location, event_id
+from detente.store.db import Store
 
 PLACES = {
     name: Location(name, country)
@@ -279,7 +281,8 @@ def test_update_store_saves_agreements_found_in_the_stored_events(store) -> None
     articles = [Article(id=d, text="x", outlet=o) for d, o in
                 [("tass-1", "TASS"), ("aa-1", "Anadolu"), ("sohr-9", "SOHR"), ("sohr-10", "SOHR")]]
     store.write_batch(articles, events)
-    [made] = update_store(store, window_days=3)
+    assert update_store(store, window_days=3).records == 1
+    [made] = track(events, outlets={"tass-1": "TASS", "aa-1": "Anadolu"}, window_days=3)
     [saved] = store.agreements(party="TUR")
     assert saved["agreement_id"] == made.agreement_id
     assert saved["status"] == "violated"
@@ -307,3 +310,108 @@ def test_background_in_the_article_that_reports_the_making_is_not_a_violation() 
     [followed] = [a for a in track([*made, background, later]) if a.kind == "ceasefire"]
     violating = {i for change in followed.violated for i in change.event_ids}
     assert later.event_id in violating and background.event_id not in violating
+
+
+# --------------------------------------------------------------------------- incremental store updates
+
+
+class RecordingStore(Store):
+    """A real store that notes which dyads' events were read, to show what an update redid."""
+
+    def __init__(self) -> None:
+        super().__init__(":memory:")
+        self.read_dyads: list[tuple[str, str]] = []
+
+    def dyad_events(self, a: str, b: str) -> list[Event]:
+        self.read_dyads.append((a, b))
+        return super().dyad_events(a, b)
+
+
+def _articles(events: list[Event]) -> list[Article]:
+    return [Article(id=d, text="x", outlet=d.split("-")[0].upper()) for d in sorted({e.doc_id for e in events})]
+
+
+def _ingest(store: Store, events: list[Event]) -> None:
+    store.write_batch(_articles(events), events)
+    update_derived_records(store, event_dyads(events))
+
+
+def armenia_azerbaijan() -> list[Event]:
+    return [
+        ev("ARM", "AZE", "0871", "2020-10-10", "Armenia and Azerbaijan agreed a ceasefire.", doc="arm-1"),
+        ev("AZE", "ARM", "190", "2020-10-12", "Azerbaijani forces shelled Armenian positions.", doc="arm-2"),
+    ]
+
+
+def test_two_ingests_of_different_dyads_give_what_a_full_recompute_gives() -> None:
+    """The second batch's shelling in Idlib (Syria against rebels) violates the Sochi memorandum
+    between Russia and Turkey from the first batch: agreements reach across dyads, and the
+    incremental update must find that dyad to redo."""
+    first, second = sochi_2018()[:3], [sochi_2018()[3], *armenia_azerbaijan()]
+    with Store(":memory:") as incremental, Store(":memory:") as full:
+        _ingest(incremental, first)
+        _ingest(incremental, second)
+        full.write_batch(_articles(first + second), first + second)
+        update_derived_records(full)
+        assert incremental.clusters() == full.clusters()
+        assert incremental.agreements() == full.agreements()
+        sochi = next(a for a in incremental.agreements() if a["parties"] == ["RUS", "TUR"])
+        assert [h["state"] for h in sochi["history"]] == ["made", "violated", "violated"]
+        outlets = {e.doc_id: e.doc_id.split("-")[0].upper() for e in first + second}
+        assert [Agreement.from_dict(a) for a in full.agreements()] == track(first + second, outlets=outlets)
+
+
+def test_an_ingest_leaves_other_dyads_derived_records_alone_and_does_not_recompute_them() -> None:
+    with RecordingStore() as store:
+        _ingest(store, sochi_2018())
+        before = (store.clusters(a="RUS"), store.agreements(party="RUS"))
+        stored = len(store.clusters())
+        store.read_dyads.clear()
+        clusters, agreements = update_derived_records(store, event_dyads(armenia_azerbaijan()))
+        assert store.read_dyads == [("ARM", "AZE")] * 2  # nothing to redo yet: no events
+        store.read_dyads.clear()
+        store.write_batch(_articles(armenia_azerbaijan()), armenia_azerbaijan())
+        clusters, agreements = update_derived_records(store, event_dyads(armenia_azerbaijan()))
+        assert clusters.dyads == agreements.dyads == (("ARM", "AZE"),)
+        assert store.read_dyads == [("ARM", "AZE"), ("ARM", "AZE")]
+        assert (store.clusters(a="RUS"), store.agreements(party="RUS")) == before
+        [ceasefire] = store.agreements(party="ARM")
+        assert ceasefire["kind"] == "ceasefire"
+        assert len(store.clusters()) == stored + 2
+
+
+def test_a_full_update_clears_derived_rows_of_dyads_that_no_longer_have_events(store) -> None:  # type: ignore[no-untyped-def]
+    store.save_clusters([{"cluster_id": "c-old", "source": "ARM", "target": "AZE"}])
+    store.save_agreements([{"agreement_id": "a-old", "parties": ["ARM", "AZE"]}])
+    _ingest(store, sochi_2018())
+    assert {c["cluster_id"] for c in store.clusters(a="ARM")} == {"c-old"}
+    update_derived_records(store)
+    assert store.clusters(a="ARM") == [] and store.agreements(party="ARM") == []
+
+
+def test_any_split_of_the_events_into_ingests_gives_the_full_recompute() -> None:
+    """Batches in random order and sizes, over dyads linked by parties and by places."""
+    everything = [
+        *sochi_2018(),
+        *kerry_lavrov_2016(),
+        *armenia_azerbaijan(),
+        ev("RUS", "TUR", "0871", "2020-03-05", "Russia and Turkey agreed a ceasefire in Idlib.", doc="bbc-1"),
+        ev("TUR", "SYR", "190", "2020-03-20", "Turkish drones struck Syrian troops across Idlib.", doc="aj-1",
+           place="Idlib", date_source="published"),
+        ev("ICRC", "CIVILIANS", "073", "2020-03-25", "The ICRC evacuated civilians from Saraqib.", doc="r-5",
+           place="Saraqib"),
+        ev("RUS", "SYR", "057", "2020-03-24", "Russia and Syria signed a deal on Saraqib.", doc="r-6"),
+    ]
+    with Store(":memory:") as full:
+        full.write_batch(_articles(everything), everything)
+        update_derived_records(full)
+        expected = (full.clusters(), full.agreements())
+    assert len(expected[1]) >= 4
+    for seed in range(3):
+        shuffled = list(everything)
+        random.Random(seed).shuffle(shuffled)
+        cuts = sorted(random.Random(seed + 10).sample(range(1, len(shuffled)), 3))
+        with Store(":memory:") as store:
+            for lo, hi in zip([0, *cuts], [*cuts, len(shuffled)], strict=True):
+                _ingest(store, shuffled[lo:hi])
+            assert (store.clusters(), store.agreements()) == expected, seed

@@ -130,3 +130,30 @@ def test_cli_parquet_output_imports_into_a_store_with_the_local_events(
     again = runner.invoke(cli, ["import", str(out), "--db", str(db)])
     assert again.exit_code == 0, again.output
     assert "imported 0 new events" in again.output
+
+
+def test_quiet_ingest_with_the_ray_engine_prints_none_of_rays_own_log_lines(tmp_path: Path) -> None:
+    """``-q`` means nothing on stderr but errors: no "Started a local Ray instance", no
+    execution plans or progress notices, no token-auth notice from Ray itself."""
+    import re
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first = min(Path(sample_corpus()).rglob("*.txt"))
+    (corpus / first.name).write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "quiet.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "detente", "-q", "ingest", str(corpus), "--db", str(db),
+         "--engine", "ray", "--workers", "2"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    noise = [
+        line for line in done.stderr.splitlines()
+        if re.search(r"\bINFO\b|\bWARNING\b|Started a local Ray instance|Token authentication|Execution plan", line)
+    ]
+    assert noise == []
+    with Store(db, read_only=True) as store:
+        assert store.count_events() > 0

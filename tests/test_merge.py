@@ -190,9 +190,9 @@ def test_update_store_saves_clusters_of_the_stored_events(store) -> None:  # typ
         Article(id="b", text="y", outlet="TASS", published="2019-04-29"),
     ]
     store.write_batch(articles, events)
-    clusters = update_store(store, window_days=3)
+    done = update_store(store, window_days=3)
     saved = store.clusters(a="CIVILIANS")
-    assert len(clusters) == 2
+    assert done.records == 2 and done.dyads == (("CIVILIANS", "RUS"), ("RUS", "TUR"))
     assert len(saved) == 1
     assert saved[0]["mentions"] == 2
     assert saved[0]["outlets"] == ["Reuters", "TASS"]

@@ -141,3 +141,21 @@ def test_run_commits_one_batch_per_commit_every_articles(nlp, tmp_path: Path) ->
     assert sum(seen) == len(articles)
     assert all(n <= 3 for n in seen)
     assert len(seen) == -(-len(articles) // 3)
+
+
+def test_two_ingests_update_derived_records_as_a_full_recompute_would(
+    pipeline: Pipeline, sample_articles: list[Article]
+) -> None:
+    """The second run redoes only the dyads its events can affect, and the stored clusters
+    and agreements come out exactly as recomputing every dyad from scratch gives them."""
+    from detente.pipeline import update_derived_records
+
+    half = len(sample_articles) // 2
+    with Store(":memory:") as store:
+        first = pipeline.run(sample_articles[:half], store)
+        second = pipeline.run(sample_articles[half:], store)
+        incremental = (store.clusters(), store.agreements())
+        clusters, agreements = update_derived_records(store)
+        assert incremental == (store.clusters(), store.agreements())
+        assert first.derived_dyads and second.derived_dyads
+        assert set(second.derived_dyads) < set(clusters.dyads) | set(agreements.dyads)

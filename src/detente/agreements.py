@@ -25,15 +25,19 @@ How it reads events (every word list and code list is in ``data/agreements.toml`
   in the making evidence: the Sochi memorandum names Idlib) and *names* (its evidence
   names an agreement or this agreement's kind). The ``[[states]]`` rules are tried in
   order (collapsed, violated, extended, implemented) and the first that fires gives the
-  state; when several agreements qualify, the event goes to the one it names by kind,
-  else the most recently made. Sustained fighting between the parties
+  state; when several agreements of the same parties qualify, the event goes to the one
+  it names by kind, else the most recently made. Agreements of different parties are read
+  independently (an event in Idlib can violate both a Russian-Turkish and a Syrian-Turkish
+  ceasefire), and another dyad's making reports belong to that dyad's agreements, never to
+  this one's life: so each pair of parties can be tracked, and stored, on its own. Sustained fighting between the parties
   (``[collapse_by_conflict]``) ends an agreement even when no report says so.
   A collapsed agreement takes no further events.
 
 Usage::
 
-    for agreement in track(store.events()):
+    for agreement in track(events):
         print(agreement.kind, agreement.parties, agreement.status)
+    update_store(store, dyads=[("RUS", "TUR")])  # redo what events of these dyads can change
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -49,11 +53,13 @@ from typing import Any
 
 from detente.merge import (
     DEFAULT_WINDOW_DAYS,
+    DerivedUpdate,
     agreement_rules,
     cluster_events,
     code_matches,
     event_day,
-    outlets_of,
+    normalise_dyads,
+    window_setting,
 )
 from detente.records import Event, Location
 
@@ -346,6 +352,12 @@ def _parties(event: Event) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- tracking
 
 
+#: Finds the events that may bear on agreements between ``parties`` whose areas are ``places``
+#: and that were made on day ``since`` or later: every factual event from that day on with a
+#: party on either side or at one of the places (a superset is fine).
+RelatedEvents = Callable[[Sequence[str], Sequence[str], date | None], Iterable[Event]]
+
+
 def track(
     events: Iterable[Event],
     *,
@@ -356,22 +368,101 @@ def track(
 
     Deterministic: the same events in any order give the same records, ordered by the date
     they were made then ``agreement_id``. ``outlets`` maps ``doc_id`` to outlet so a record
-    can say which outlets reported its making.
+    can say which outlets reported its making. Each pair of parties is tracked on its own
+    (:func:`track_parties`), which is what lets the store update one dyad at a time.
+    """
+    events = list(events)
+    places = place_words(e.location.name for e in events if e.location is not None)
+    making: dict[tuple[str, ...], list[Event]] = defaultdict(list)
+    for event in events:
+        if is_making(event):
+            making[_parties(event)].append(event)
+
+    def related(parties: Sequence[str], area: Sequence[str], since: date | None) -> list[Event]:
+        who, where = set(parties), set(area)
+        return [
+            e
+            for e in events
+            if (
+                e.source.principal in who
+                or e.target.principal in who
+                or (e.location is not None and e.location.name.strip() in where)
+            )
+            and (since is None or (event_day(e) or date.min) >= since)
+        ]
+
+    agreements: list[Agreement] = []
+    for parties in sorted(making):
+        agreements.extend(
+            track_parties(
+                parties, making[parties], related, places=places, outlets=outlets or {}, window_days=window_days
+            )
+        )
+    agreements.sort(key=lambda a: (a.made.date or "", a.agreement_id))
+    return agreements
+
+
+def place_words(names: Iterable[str]) -> dict[str, Words]:
+    """Each distinct place name events happen at, as a word list to find it in making evidence."""
+    return {name: Words([name]) for name in sorted({n.strip() for n in names if n.strip()})}
+
+
+def track_parties(
+    parties: tuple[str, ...],
+    making: Sequence[Event],
+    related: RelatedEvents,
+    *,
+    places: Mapping[str, Words],
+    outlets: Mapping[str, str],
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> list[Agreement]:
+    """The agreements one pair of parties made (``making``: their making reports) and their life.
+
+    An agreement is made by one dyad, but its life is read from any event that involves a
+    party or lies in its area (the Sochi memorandum between Russia and Turkey is violated by
+    Syrian shelling in Idlib). So the inputs are exactly: this dyad's making reports, the
+    events ``related`` returns for the parties and areas, and the known place names. Other
+    dyads' making reports are about their own agreements and are not read as life events.
+    When several of this pair's agreements qualify for an event, it goes to one of them.
     """
     rules = _rules()
-    events = list(events)
-    making = [e for e in events if is_making(e)]
+    drafts = _drafts(making, window_days, rules)
+    if not drafts:
+        return []
+    making_ids = {e.event_id for d in drafts for e in d.events}
+    _set_areas(drafts, places)
+    for draft in drafts:
+        draft.made = _first_day(draft.events)
+    area = sorted({place for d in drafts for place in d.area})
+    # An event before the first making meets no agreement in force: no need to read it.
+    since = min((d.made for d in drafts if d.made is not None), default=None)
+    if since is None:
+        return [_finish(d, outlets) for d in drafts]
+    life = [
+        e
+        for e in related(parties, area, since)
+        if e.event_id not in making_ids
+        and not e.negated
+        and not e.hypothetical
+        and event_day(e) is not None
+        and (_parties(e) == parties or not is_making(e))
+    ]
+    life = sorted({e.event_id: e for e in life}.values(), key=lambda e: (event_day(e) or date.min, e.event_id))
+    _live(drafts, life, rules)
+    return [_finish(d, outlets) for d in drafts]
+
+
+def _drafts(making: Sequence[Event], window_days: int, rules: _Rules) -> list[_Draft]:
+    """Group one pair's making reports into agreements (see the module docstring)."""
     drafts: list[_Draft] = []
-    by_parties: dict[tuple[str, ...], list[_Draft]] = defaultdict(list)
     by_id = {e.event_id: e for e in making}
     groups = [[by_id[i] for i in c.event_ids] for c in cluster_events(making, window_days=window_days)]
     groups.sort(key=lambda members: (_first_day(members) or date.max, members[0].event_id))
     for members in groups:
-        parties = _parties(members[0])
         kinds = [kind_of(e) for e in members]
         kind = _merged_kind(kinds)
         day = _first_day(members)
-        related = [d for d in by_parties[parties] if _kinds_compatible(d.kind, kind)]
+        related = [d for d in drafts if _kinds_compatible(d.kind, kind)]
         if any(rules.extension.find(e.evidence.text) for e in members) and any(
             d.last_day is not None and day is not None and d.last_day < day for d in related
         ):
@@ -389,26 +480,18 @@ def track(
         if same is not None:
             same.absorb(members, day)
         else:
-            draft = _Draft(parties, kinds, list(members), day)
-            drafts.append(draft)
-            by_parties[parties].append(draft)
+            drafts.append(_Draft(_parties(members[0]), kinds, list(members), day))
+    return drafts
 
-    making_ids = {e.event_id for d in drafts for e in d.events}
-    _set_areas(drafts, events)
-    for draft in drafts:
-        draft.made = _first_day(draft.events)
+
+def _live(drafts: Sequence[_Draft], life: Sequence[Event], rules: _Rules) -> None:
+    """Read the life events (in date order) against the agreements in force on their dates."""
     # Agreements enter the indexes on the day they are made, and events arrive in date
     # order, so each event only meets agreements already made and not yet collapsed.
     pending = sorted((d for d in drafts if d.made is not None), key=lambda d: d.made or date.min)
     pending.reverse()
     by_party: dict[str, list[_Draft]] = defaultdict(list)
     by_place: dict[str, list[_Draft]] = defaultdict(list)
-    life = [
-        e
-        for e in events
-        if e.event_id not in making_ids and not e.negated and not e.hypothetical and event_day(e) is not None
-    ]
-    life.sort(key=lambda e: (event_day(e), e.event_id))
     for event in life:
         day = event_day(event)
         while pending and day is not None and (pending[-1].made or date.min) <= day:
@@ -427,12 +510,9 @@ def track(
                 candidates.update((id(d), d) for d in found)
         if candidates:
             _apply(event, list(candidates.values()), rules)
-    agreements = [_finish(d, outlets or {}) for d in drafts]
-    agreements.sort(key=lambda a: (a.made.date or "", a.agreement_id))
-    return agreements
 
 
-def _set_areas(drafts: Sequence[_Draft], events: Sequence[Event]) -> None:
+def _set_areas(drafts: Sequence[_Draft], places: Mapping[str, Words]) -> None:
     """An agreement's area: the places its making evidence names, as places events happen in.
 
     The Sochi memorandum's evidence names Idlib, so a strike located in Idlib lies in its
@@ -440,12 +520,6 @@ def _set_areas(drafts: Sequence[_Draft], events: Sequence[Event]) -> None:
     not where the agreement applies, so it is left out: a later drone strike on Moscow does
     not violate a ceasefire for Idlib that was signed there.
     """
-    places: dict[str, Words] = {}
-    for e in events:
-        if e.location is not None and e.location.name.strip():
-            name = e.location.name.strip()
-            if name not in places:
-                places[name] = Words([name])
     for draft in drafts:
         text = "\n".join(dict.fromkeys(e.evidence.text for e in draft.events))
         venues = {
@@ -583,15 +657,56 @@ def _finish(draft: _Draft, outlets: Mapping[str, str]) -> Agreement:
 # --------------------------------------------------------------------------- store
 
 
-def update_store(store: Any, *, window_days: int | None = None) -> list[Agreement]:
-    """Track agreements over every stored event and save them; returns them.
+def making_prefixes() -> list[str]:
+    """Every code that can make an agreement (alone or with words), for a coarse SQL pre-filter."""
+    rules = _rules()
+    return sorted({*rules.making_codes, *(c for codes, _ in rules.conditional for c in codes)})
 
-    ``window_days`` defaults to the ``merge_window_days`` setting.
+
+def affected_dyads(store: Any, touched: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """The dyads whose agreements can change when events of ``touched`` dyads change.
+
+    An agreement's inputs (see :func:`track_parties`) are its dyad's making reports, events
+    with a party on either side, events at places its making evidence names, and the set of
+    place names. So besides the touched dyads themselves, the dyads to redo are those with a
+    possible making report that involves a touched principal or mentions a place of a
+    touched dyad's events (a superset: redoing a dyad exactly is always safe).
     """
-    if window_days is None:
-        from detente.settings import load_settings
+    touched = normalise_dyads(touched)
+    if not touched:
+        return []
+    principals = {p for dyad in touched for p in dyad}
+    found = store.candidate_dyads(
+        prefixes=making_prefixes(), involving=principals, mentioning=store.place_names(dyads=touched)
+    )
+    return normalise_dyads([*touched, *found])
 
-        window_days = int(load_settings().merge_window_days)
-    agreements = track(store.events(), outlets=outlets_of(store), window_days=window_days)
-    store.save_agreements([a.to_dict() for a in agreements])
-    return agreements
+
+def update_store(
+    store: Any,
+    *,
+    dyads: Iterable[Sequence[str]] | None = None,
+    window_days: int | None = None,
+) -> DerivedUpdate:
+    """Track agreements for the dyads that ``dyads`` (default: every dyad) can affect; save them.
+
+    Each pair of parties is tracked and saved on its own, reading only its making reports
+    and the events related to it, so memory is bounded by one pair's share of the store and
+    an ingest recomputes only the agreements its events can change.
+    """
+    window = window_setting(window_days)
+    if dyads is None:
+        stale = store.derived_dyads(clusters=False)
+        todo = normalise_dyads({*store.candidate_dyads(prefixes=making_prefixes()), *stale})
+    else:
+        todo = affected_dyads(store, dyads)
+    places = place_words(store.place_names())
+    saved = 0
+    for a, b in todo:
+        making = [e for e in store.dyad_events(a, b) if is_making(e)] if a != b else []
+        outlets = store.outlets(e.doc_id for e in making)
+        found = track_parties(
+            (a, b), making, store.related_events, places=places, outlets=outlets, window_days=window
+        )
+        saved += store.save_agreements([x.to_dict() for x in found], dyads=[(a, b)])
+    return DerivedUpdate(dyads=tuple(todo), records=saved)

@@ -384,8 +384,9 @@ def import_(ctx: click.Context, file: str, db: str) -> None:
     from detente.store.export import import_events
 
     with user_errors(), Store(db) as store:
-        n = import_events(store, file, on_error=report_bad_input)
-        update_derived_records(store)
+        touched: set[tuple[str, str]] = set()
+        n = import_events(store, file, on_error=report_bad_input, dyads=touched)
+        update_derived_records(store, touched)
     if not _state(ctx).quiet:
         click.echo(f"imported {n} new events into {db}", err=True)
 
@@ -394,14 +395,17 @@ def import_(ctx: click.Context, file: str, db: str) -> None:
 @db_option(must_exist=True)
 @click.pass_context
 def optimize(ctx: click.Context, db: str) -> None:
-    """Re-cluster the events table by dyad and day so dyad queries stay fast on big stores.
+    """Re-cluster the events table by dyad and day so dyad queries stay fast on big stores,
+    and recompute every dyad's event clusters and agreements from scratch.
 
     Run it after a large ingest; events added later are still found, only less quickly.
     """
+    from detente.pipeline import update_derived_records
     from detente.store.db import Store
 
     with user_errors(), Store(db) as store:
         store.optimize()
+        update_derived_records(store)
     if not _state(ctx).quiet:
         click.echo(f"optimized {db}", err=True)
 

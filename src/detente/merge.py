@@ -516,23 +516,51 @@ def outlets_of(store: Any) -> dict[str, str]:
     return {a.id: a.outlet for a in articles() if getattr(a, "outlet", None)}
 
 
-def update_store(store: Any, *, window_days: int | None = None) -> list[EventCluster]:
-    """Cluster every stored event, dyad by dyad, and save the clusters; returns them.
+@dataclass(frozen=True)
+class DerivedUpdate:
+    """What one update of derived records did: which dyads it recomputed, how many records it saved."""
 
-    ``window_days`` defaults to the ``merge_window_days`` setting.
+    dyads: tuple[tuple[str, str], ...]
+    records: int
+
+
+def normalise_dyads(dyads: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """Unordered dyads as sorted ``(a, b)`` pairs, each once, in order."""
+    return sorted({(min(a, b), max(a, b)) for a, b in dyads})
+
+
+def all_dyads(store: Any) -> list[tuple[str, str]]:
+    """Dyads with events plus dyads with stored clusters, so a full run also clears stale clusters."""
+    return normalise_dyads({*store.dyads(), *store.derived_dyads(agreements=False)})
+
+
+def window_setting(window_days: int | None) -> int:
+    """``window_days``, else the ``merge_window_days`` setting."""
+    if window_days is not None:
+        return window_days
+    from detente.settings import load_settings
+
+    return int(load_settings().merge_window_days)
+
+
+def update_store(
+    store: Any,
+    *,
+    dyads: Iterable[Sequence[str]] | None = None,
+    window_days: int | None = None,
+) -> DerivedUpdate:
+    """Re-cluster the events of ``dyads`` (default: every dyad) and replace their stored clusters.
+
+    Clusters never span dyads, so each dyad is read, clustered and saved on its own: memory
+    is bounded by the largest dyad, and an ingest recomputes only the dyads it touched while
+    every other dyad's clusters stay as a full run would leave them.
     """
-    if window_days is None:
-        from detente.settings import load_settings
-
-        window_days = int(load_settings().merge_window_days)
-    outlets = outlets_of(store)
-    clusters: list[EventCluster] = []
-    # Clusters never span dyads, so one dyad's events at a time bounds memory by the
-    # largest dyad, not by the whole store.
-    for a, b in store.dyads():
-        events = store.events(source=a, target=b)
-        if a != b:
-            events += store.events(source=b, target=a)
-        clusters.extend(cluster_events(events, window_days=window_days, outlets=outlets))
-    store.save_clusters([c.to_dict() for c in clusters])
-    return clusters
+    window = window_setting(window_days)
+    todo = all_dyads(store) if dyads is None else normalise_dyads(dyads)
+    saved = 0
+    for a, b in todo:
+        events = store.dyad_events(a, b)
+        outlets = store.outlets(e.doc_id for e in events)
+        clusters = cluster_events(events, window_days=window, outlets=outlets)
+        saved += store.save_clusters([c.to_dict() for c in clusters], dyads=[(a, b)])
+    return DerivedUpdate(dyads=tuple(todo), records=saved)

@@ -29,6 +29,7 @@ from detente.settings import Settings, load_settings
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from detente.merge import DerivedUpdate
     from detente.store.db import Store
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class RunResult:
     events_coded: int = 0
     events_added: int = 0
     errors: list[DetenteError] = field(default_factory=list)
+    #: The dyads whose clusters and agreements this run recomputed (the rest were left alone).
+    derived_dyads: tuple[tuple[str, str], ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -152,10 +155,12 @@ class Pipeline:
                     continue
                 yield article
 
+        touched: set[tuple[str, str]] = set()
         runner = engines().get(engine)(settings=self.settings)
         batches = batched(fresh_articles(), max(1, int(self.settings.commit_every)))
         for articles, events in runner.map_batches(self, batches):
             written = store.write_batch(articles, events)
+            touched.update(event_dyads(events))
             logger.info(
                 "committed batch: %d articles (%d new), %d events (%d new)",
                 len(articles), written.articles_added, len(events), written.events_added,
@@ -165,8 +170,10 @@ class Pipeline:
             result.events_coded += len(events)
             if progress:
                 progress(len(articles))
-        if update_derived and (result.articles_added or result.events_added):
-            update_derived_records(store)
+        if update_derived and (result.articles_added or result.events_added or (recode and touched)):
+            # A recode may move events out of dyads it does not report, so it redoes all of them.
+            clusters, agreements = update_derived_records(store, None if recode else touched)
+            result.derived_dyads = tuple(sorted({*clusters.dyads, *agreements.dyads}))
         return result
 
 
@@ -189,9 +196,27 @@ def _articles_from(
         yield from read_documents(paths, on_error=on_error, settings=settings)
 
 
-def update_derived_records(store: Store) -> None:
-    """Recompute what is derived from all stored events: cross-article clusters and agreements."""
+def event_dyads(events: Iterable[Event]) -> set[tuple[str, str]]:
+    """The unordered dyads (principal pairs) of ``events``: what writing them can change."""
+    return {
+        (min(e.source.principal, e.target.principal), max(e.source.principal, e.target.principal)) for e in events
+    }
+
+
+def update_derived_records(
+    store: Store, dyads: Iterable[tuple[str, str]] | None = None
+) -> tuple[DerivedUpdate, DerivedUpdate]:
+    """Recompute what is derived from stored events (cross-article clusters and agreements)
+    for the dyads whose events were just written; ``dyads=None`` recomputes every dyad.
+
+    Passing the written dyads keeps an ingest's cost proportional to what it wrote, not to
+    the store; the result is the same as a full recompute. Returns what was done to the
+    clusters and to the agreements (which dyads were recomputed, how many records saved).
+    """
     from detente import agreements, merge
 
-    merge.update_store(store)
-    agreements.update_store(store)
+    if dyads is not None:
+        dyads = sorted(set(dyads))
+        if not dyads:
+            return merge.DerivedUpdate((), 0), merge.DerivedUpdate((), 0)
+    return merge.update_store(store, dyads=dyads), agreements.update_store(store, dyads=dyads)

@@ -55,9 +55,35 @@ def _ray() -> Any:
     return ray
 
 
+def ray_log_level() -> int:
+    """The level Ray may log at on this driver: INFO when detente itself logs INFO (``-v``),
+    else ERROR, so a default or ``-q`` run shows Ray's errors but none of its chatter
+    (cluster start-up, execution plans, progress notices)."""
+    return logging.INFO if logging.getLogger().getEffectiveLevel() <= logging.INFO else logging.ERROR
+
+
+def quiet_ray_logs(level: int) -> None:
+    """Show Ray's own log records from ``level`` up.
+
+    Ray core logs through the ``ray`` logger; Ray Data installs its own console handler on
+    ``ray.data`` (propagation off) when it is imported, so its console handler is raised too.
+    Its file handler, in the Ray session directory, keeps everything for post-mortems.
+    """
+    logging.getLogger("ray").setLevel(level)
+    for handler in logging.getLogger("ray.data").handlers:
+        if type(handler).__name__ == "PlainRayHandler" or isinstance(handler, logging.StreamHandler):
+            handler.setLevel(max(level, handler.level))
+
+
 def init_ray(*, num_cpus: int | None = None, address: str | None = None) -> Any:
-    """Start (or join) Ray quietly; a local cluster uses ``num_cpus`` CPUs."""
+    """Start (or join) Ray quietly; a local cluster uses ``num_cpus`` CPUs.
+
+    Worker output stays on the workers (``log_to_driver=False``): their bad-record warnings
+    are in the Ray session logs, and a task that fails raises on the driver anyway.
+    """
     ray = _ray()
+    level = ray_log_level()
+    quiet_ray_logs(level)
     if not ray.is_initialized():
         os.environ.setdefault("RAY_DEDUP_LOGS", "0")
         kwargs: dict[str, Any] = {
@@ -65,6 +91,7 @@ def init_ray(*, num_cpus: int | None = None, address: str | None = None) -> Any:
             "include_dashboard": False,
             "log_to_driver": False,
             "configure_logging": False,
+            "logging_level": level,
         }
         if address:
             kwargs["address"] = address
@@ -73,7 +100,9 @@ def init_ray(*, num_cpus: int | None = None, address: str | None = None) -> Any:
         ray.init(**kwargs)
     ctx = ray.data.DataContext.get_current()
     ctx.enable_progress_bars = False
+    ctx.enable_operator_progress_bars = False
     ctx.print_on_execution_start = False
+    ctx.execution_options.verbose_progress = False
     return ray
 
 
@@ -183,7 +212,8 @@ def code_to_parquet(
     ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * n)).map_batches(
         FileCoder,
         fn_constructor_kwargs={"overrides": overrides},
-        compute=ray.data.ActorPoolStrategy(size=n),
+        # No more actors than files: an actor with no input only loads a model for nothing.
+        compute=ray.data.ActorPoolStrategy(size=min(n, len(items))),
         batch_size=1,
         batch_format="numpy",
     )
@@ -222,7 +252,7 @@ def parquet_schema() -> Any:
     """Columns of the Parquet dataset: the flattened record plus ``extra`` (so nothing is lost)."""
     import pyarrow as pa
 
-    from detente.store.db import _ARROW_TYPES, RECORD_COLUMNS
+    from detente.store.rows import _ARROW_TYPES, RECORD_COLUMNS
 
     return pa.schema([(c, _ARROW_TYPES[c]) for c in (*RECORD_COLUMNS, "extra")])
 
@@ -231,7 +261,7 @@ def events_table(events: list[Event]) -> Any:
     """Events -> an Arrow table with fixed column types, so every Parquet file has one schema."""
     import pyarrow as pa
 
-    from detente.store.db import RECORD_COLUMNS, event_to_row
+    from detente.store.rows import RECORD_COLUMNS, event_to_row
 
     schema = parquet_schema()
     width = len(RECORD_COLUMNS)

@@ -13,6 +13,11 @@ server. Why the shape of this module:
 - Every user value reaches SQL as a bound parameter; filters are checked first and a
   malformed one raises :class:`~detente.errors.InvalidQuery` with what was expected.
 
+The record layout lives in :mod:`detente.store.rows`, the query filters in
+:mod:`detente.store.queries` and the rows of derived records (clusters, agreements) in
+:mod:`detente.store.derived`; this module holds the connection, the transactions and the
+queries, and re-exports the names other modules import from it.
+
 Example::
 
     with Store("events.duckdb") as store:
@@ -23,77 +28,60 @@ Example::
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import duckdb
 
-from detente.errors import InvalidQuery, NotFound, StoreError
-from detente.records import Actor, Article, Event, Evidence, Location
+from detente.errors import NotFound, StoreError
+from detente.records import Article, Event
+from detente.store.derived import (
+    AGREEMENT_DYAD_SQL,
+    CLUSTER_DYAD_SQL,
+    agreement_rows,
+    cluster_rows,
+    replace_rows,
+    split_dyad,
+)
 from detente.store.migrations import MIGRATIONS
 
-ARTICLE_COLUMNS = (
-    "id",
-    "text",
-    "url",
-    "title",
-    "outlet",
-    "published",
-    "published_source",
-    "origin",
-    "ingested_at",
+# Re-exported: the record layout and the query filters were defined here first, and
+# exporters, engines and analysis code import them from this module.
+from detente.store.queries import _check_page, event_filters, parse_day
+from detente.store.rows import (
+    _ARROW_TYPES,
+    ARTICLE_COLUMNS,
+    DYAD_SQL,
+    EVENT_COLUMNS,
+    RECORD_COLUMNS,
+    day_of,
+    dedupe,
+    dyad_key,
+    event_to_row,
+    row_to_event,
+    utc_now,
 )
 
-_ACTOR_FIELDS = ("name", "principal", "code", "country", "sector", "wikidata")
-
-#: The flattened event record, in table order; exporters (CSV, Parquet) write these columns.
-RECORD_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "id",
-    "doc_id",
-    "sentence",
-    *(f"source_{f}" for f in _ACTOR_FIELDS),
-    *(f"target_{f}" for f in _ACTOR_FIELDS),
-    "cameo",
-    "root",
-    "quad",
-    "goldstein",
-    "plover",
-    "negated",
-    "hypothetical",
-    "date",
-    "day",
-    "date_precision",
-    "date_source",
-    "location_name",
-    "location_country",
-    "location_lat",
-    "location_lon",
-    "location_geonameid",
-    "evidence_text",
-    "evidence_start",
-    "evidence_end",
-    "confidence",
-)
-EVENT_COLUMNS: tuple[str, ...] = (*RECORD_COLUMNS, "extra", "ingested_at")
-
-#: SQL for the ``dyad`` key column from the two principal columns (see migration 0001).
-DYAD_SQL = "least(source_principal, target_principal) || '|' || greatest(source_principal, target_principal)"
-
-
-def dyad_key(a: str, b: str) -> str:
-    """The unordered pair key of two principals, as stored in ``events.dyad``."""
-    return f"{min(a, b)}|{max(a, b)}"
-
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_CAMEO_RE = re.compile(r"^\d{2,4}$")
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "DYAD_SQL",
+    "EVENT_COLUMNS",
+    "RECORD_COLUMNS",
+    "_ARROW_TYPES",
+    "Store",
+    "WriteResult",
+    "day_of",
+    "dyad_key",
+    "event_filters",
+    "event_to_row",
+    "parse_day",
+    "row_to_event",
+]
 
 
 @dataclass(frozen=True)
@@ -102,252 +90,6 @@ class WriteResult:
 
     articles_added: int
     events_added: int
-
-
-# ---------------------------------------------------------------------------------------------
-# Record <-> row
-
-
-def day_of(value: str | None) -> date | None:
-    """The typed day of a record date: first day of the period for ``YYYY-MM`` and ``YYYY``.
-
-    A record date that is not a date (malformed input from elsewhere) gives None, so the event
-    is stored and listed but stays out of date ranges and series instead of failing the batch.
-    """
-    if not value:
-        return None
-    m = _DATE_RE.match(value.strip())
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    except ValueError:
-        return None
-
-
-def event_to_row(event: Event, *, ingested_at: datetime | None = None) -> tuple[Any, ...]:
-    """One event as a tuple in :data:`EVENT_COLUMNS` order."""
-    loc = event.location
-
-    def actor(a: Actor) -> tuple[Any, ...]:
-        return tuple(getattr(a, f) for f in _ACTOR_FIELDS)
-
-    return (
-        event.event_id,
-        event.id,
-        event.doc_id,
-        event.sentence,
-        *actor(event.source),
-        *actor(event.target),
-        event.cameo,
-        event.root,
-        event.quad,
-        event.goldstein,
-        event.plover,
-        event.negated,
-        event.hypothetical,
-        event.date,
-        day_of(event.date),
-        event.date_precision,
-        event.date_source,
-        loc.name if loc else None,
-        loc.country if loc else None,
-        loc.lat if loc else None,
-        loc.lon if loc else None,
-        loc.geonameid if loc else None,
-        event.evidence.text,
-        event.evidence.start,
-        event.evidence.end,
-        event.confidence,
-        json.dumps(event.extra, ensure_ascii=False, sort_keys=True) if event.extra else None,
-        ingested_at or _now(),
-    )
-
-
-def row_to_event(row: Sequence[Any] | dict[str, Any]) -> Event:
-    """The inverse of :func:`event_to_row`; takes a tuple in RECORD/EVENT column order or a dict."""
-    r = row if isinstance(row, dict) else dict(zip(EVENT_COLUMNS, row, strict=False))
-    loc = None
-    if r.get("location_name") is not None:
-        loc = Location(
-            name=r["location_name"],
-            country=r.get("location_country"),
-            lat=_opt_float(r.get("location_lat")),
-            lon=_opt_float(r.get("location_lon")),
-            geonameid=_opt_int(r.get("location_geonameid")),
-        )
-    extra = r.get("extra")
-    return Event(
-        id=r["id"],
-        event_id=r["event_id"],
-        doc_id=r["doc_id"],
-        sentence=int(r["sentence"]),
-        source=_actor(r, "source"),
-        target=_actor(r, "target"),
-        cameo=r["cameo"],
-        root=r["root"],
-        quad=int(r["quad"]),
-        goldstein=float(r["goldstein"]),
-        evidence=Evidence(
-            text=r["evidence_text"], start=int(r["evidence_start"]), end=int(r["evidence_end"])
-        ),
-        plover=r.get("plover"),
-        negated=bool(r["negated"]),
-        hypothetical=bool(r["hypothetical"]),
-        date=r.get("date"),
-        date_precision=r.get("date_precision"),
-        date_source=r.get("date_source"),
-        location=loc,
-        confidence=float(r["confidence"]),
-        extra=json.loads(extra) if isinstance(extra, str) and extra else {},
-    )
-
-
-def _actor(r: dict[str, Any], side: str) -> Actor:
-    return Actor(
-        name=r[f"{side}_name"],
-        principal=r[f"{side}_principal"],
-        code=r[f"{side}_code"],
-        country=r.get(f"{side}_country"),
-        sector=r.get(f"{side}_sector"),
-        wikidata=r.get(f"{side}_wikidata"),
-    )
-
-
-def _opt_float(v: Any) -> float | None:
-    return None if v is None else float(v)
-
-
-def _opt_int(v: Any) -> int | None:
-    return None if v is None else int(v)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Query filters
-
-
-def parse_day(value: str | date | None, *, name: str, end: bool = False) -> date | None:
-    """A user's date bound (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date) as a day.
-
-    With ``end=True`` a coarse bound means the end of its period, so ``date_to="2019"``
-    includes all of 2019: that is what people mean when they type it.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(value).strip())
-    if not m:
-        raise InvalidQuery(f"{name}={value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if day is not None:
-            return date(year, int(month or 1), int(day))
-        if month is not None:
-            first = date(year, int(month), 1)
-            if not end:
-                return first
-            nxt = date(year + (first.month == 12), first.month % 12 + 1, 1)
-            return nxt - timedelta(days=1)
-        return date(year, 12, 31) if end else date(year, 1, 1)
-    except ValueError:
-        raise InvalidQuery(f"{name}={value!r} is not a valid calendar date") from None
-
-
-def _check_root(root: str | int) -> str:
-    text = str(root).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 20 or len(text) > 2:
-        raise InvalidQuery(f"root={root!r} is not a CAMEO root: use a two-digit code 01-20")
-    return text.zfill(2)
-
-
-def _check_cameo(cameo: str) -> str:
-    text = str(cameo).strip()
-    if not _CAMEO_RE.match(text):
-        raise InvalidQuery(f"cameo={cameo!r} is not a CAMEO code: use 2-4 digits such as 190 or 0311")
-    return text
-
-
-def _check_quad(quad: int | str) -> int:
-    try:
-        q = int(quad)
-    except (TypeError, ValueError):
-        q = 0
-    if not 1 <= q <= 4:
-        raise InvalidQuery(f"quad={quad!r} is not a quad class: use 1, 2, 3 or 4")
-    return q
-
-
-def _check_page(limit: int | None, offset: int) -> None:
-    if limit is not None and (not isinstance(limit, int) or limit < 0):
-        raise InvalidQuery(f"limit={limit!r} must be a whole number >= 0")
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidQuery(f"offset={offset!r} must be a whole number >= 0")
-
-
-def event_filters(
-    *,
-    source: str | None = None,
-    target: str | None = None,
-    actor: str | None = None,
-    date_from: str | date | None = None,
-    date_to: str | date | None = None,
-    root: str | int | None = None,
-    cameo: str | None = None,
-    quad: int | str | None = None,
-    doc_id: str | None = None,
-    include_flagged: bool = True,
-) -> tuple[str, list[Any]]:
-    """A WHERE clause (fixed SQL text) and its parameters for the event filters.
-
-    Shared by the store and the exporters so both read the same rows for the same filters.
-    """
-    clauses: list[str] = []
-    params: list[Any] = []
-    if source and target:
-        # Redundant with the two tests below, but lets DuckDB skip row groups on the dyad key.
-        clauses.append("dyad = ?")
-        params.append(dyad_key(source, target))
-    if source:
-        clauses.append("source_principal = ?")
-        params.append(source)
-    if target:
-        clauses.append("target_principal = ?")
-        params.append(target)
-    if actor:
-        clauses.append("(source_principal = ? OR target_principal = ?)")
-        params += [actor, actor]
-    lo = parse_day(date_from, name="date_from")
-    hi = parse_day(date_to, name="date_to", end=True)
-    if lo and hi and lo > hi:
-        raise InvalidQuery(f"date_from={date_from!r} is after date_to={date_to!r}")
-    if lo:
-        clauses.append("day >= ?")
-        params.append(lo)
-    if hi:
-        clauses.append("day <= ?")
-        params.append(hi)
-    if root is not None and root != "":
-        clauses.append("root = ?")
-        params.append(_check_root(root))
-    if cameo:
-        clauses.append("cameo = ?")
-        params.append(_check_cameo(cameo))
-    if quad is not None and quad != "":
-        clauses.append("quad = ?")
-        params.append(_check_quad(quad))
-    if doc_id:
-        clauses.append("doc_id = ?")
-        params.append(doc_id)
-    if not include_flagged:
-        clauses.append("NOT negated AND NOT hypothetical")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,8 +172,8 @@ class Store:
 
     def write_batch(self, articles: Iterable[Article], events: Iterable[Event]) -> WriteResult:
         """Upsert a batch of articles and events in one transaction: all of it or none of it."""
-        arts = _dedupe(articles, key=lambda a: a.id)
-        evs = _dedupe(events, key=lambda e: e.event_id)
+        arts = dedupe(articles, key=lambda a: a.id)
+        evs = dedupe(events, key=lambda e: e.event_id)
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it without --read-only to write")
         with self._lock:
@@ -465,7 +207,7 @@ class Store:
             return 0
         import pyarrow as pa
 
-        now = _now()
+        now = utc_now()
         table = pa.table(
             {
                 **{c: [getattr(a, c) for a in articles] for c in ARTICLE_COLUMNS[:-1]},
@@ -492,7 +234,7 @@ class Store:
             return 0
         import pyarrow as pa
 
-        now = _now()
+        now = utc_now()
         rows = [event_to_row(e, ingested_at=now) for e in events]
         columns = list(zip(*rows, strict=True))
         table = pa.table(
@@ -675,26 +417,15 @@ class Store:
                 raise StoreError(f"{self.path}: optimize failed, store unchanged: {exc}") from exc
 
     # -- derived records (clusters, agreements) ------------------------------------------
+    # Derived rows are recomputed from events, never merged. They can be replaced whole, or
+    # only for some dyads (``dyads=``): an ingest then rewrites just what its events touched.
 
-    def save_clusters(self, records: Iterable[dict[str, Any]]) -> int:
-        """Replace the stored event clusters (derived data: recomputed from events, never merged)."""
-        rows = []
-        for rec in _dedupe(records, key=lambda r: _require_id(r, "cluster_id")):
-            src, tgt = _principal(rec.get("source")), _principal(rec.get("target"))
-            parties = _parties(rec.get("parties")) or [p for p in (src, tgt) if p]
-            rows.append(
-                (
-                    str(rec["cluster_id"]),
-                    parties,
-                    src,
-                    tgt,
-                    _opt_str(rec.get("root")),
-                    _first_str(rec, "date_from", "start", "date"),
-                    _first_str(rec, "date_to", "end", "date"),
-                    json.dumps(rec, ensure_ascii=False, default=str),
-                )
-            )
-        self._replace("event_clusters", rows)
+    def save_clusters(
+        self, records: Iterable[dict[str, Any]], *, dyads: Iterable[tuple[str, str]] | None = None
+    ) -> int:
+        """Replace the stored event clusters: all of them, or (``dyads``) those of these dyads only."""
+        rows = cluster_rows(records)
+        self._replace("event_clusters", rows, CLUSTER_DYAD_SQL, dyads)
         return len(rows)
 
     def clusters(self, *, a: str | None = None, b: str | None = None) -> list[dict[str, Any]]:
@@ -710,22 +441,12 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
-    def save_agreements(self, records: Iterable[dict[str, Any]]) -> int:
-        """Replace the stored agreements (derived data: recomputed from events, never merged)."""
-        rows = []
-        for rec in _dedupe(records, key=lambda r: _require_id(r, "agreement_id")):
-            rows.append(
-                (
-                    str(rec["agreement_id"]),
-                    _parties(rec.get("parties")),
-                    _opt_str(rec.get("kind")),
-                    _opt_str(rec.get("status")),
-                    _first_str(rec, "date_from", "start"),
-                    _first_str(rec, "date_to", "end"),
-                    json.dumps(rec, ensure_ascii=False, default=str),
-                )
-            )
-        self._replace("agreements", rows)
+    def save_agreements(
+        self, records: Iterable[dict[str, Any]], *, dyads: Iterable[tuple[str, str]] | None = None
+    ) -> int:
+        """Replace the stored agreements: all of them, or (``dyads``) those whose parties are these dyads."""
+        rows = agreement_rows(records)
+        self._replace("agreements", rows, AGREEMENT_DYAD_SQL, dyads)
         return len(rows)
 
     def agreements(self, *, party: str | None = None) -> list[dict[str, Any]]:
@@ -736,126 +457,117 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
-    def _replace(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+    def derived_dyads(self, *, clusters: bool = True, agreements: bool = True) -> set[tuple[str, str]]:
+        """Dyads that have stored clusters and/or agreements, so a full recompute can clear stale ones."""
+        parts = [f"SELECT {CLUSTER_DYAD_SQL} FROM event_clusters"] if clusters else []
+        parts += [f"SELECT {AGREEMENT_DYAD_SQL} FROM agreements"] if agreements else []
+        if not parts:
+            return set()
+        rows = self._query(" UNION ".join(parts))
+        return {split_dyad(key) for (key,) in rows if key and "|" in key}
+
+    def outlets(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """``doc_id`` -> outlet for just these articles (those that name one), without reading the rest."""
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return {}
+        rows = self._query(
+            "SELECT id, outlet FROM articles WHERE outlet IS NOT NULL AND outlet <> '' "
+            "AND id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        )
+        return {doc_id: outlet for doc_id, outlet in rows}
+
+    def place_names(self, *, dyads: Iterable[tuple[str, str]] | None = None) -> set[str]:
+        """Distinct (trimmed) event place names, of every event or of these dyads' events.
+
+        Bounded by the gazetteer, not by the store."""
+        where, params = "", []
+        if dyads is not None:
+            where, params = (
+                " AND list_contains(?::VARCHAR[], dyad)",
+                [sorted({dyad_key(a, b) for a, b in dyads})],
+            )
+        rows = self._query(
+            "SELECT DISTINCT trim(location_name) FROM events "
+            f"WHERE location_name IS NOT NULL AND trim(location_name) <> ''{where}",
+            params,
+        )
+        return {name for (name,) in rows}
+
+    def dyad_events(self, a: str, b: str) -> list[Event]:
+        """Every event of the unordered dyad ``a``-``b`` (both directions), in :meth:`events` order."""
+        return self.events(source=a, target=b) + ([] if a == b else self.events(source=b, target=a))
+
+    def related_events(
+        self, principals: Iterable[str], places: Iterable[str], since: date | None = None
+    ) -> list[Event]:
+        """Factual events (not negated, not hypothetical) from day ``since`` on that have one of
+        ``principals`` on either side or happened at one of ``places`` (trimmed names)."""
+        who, where = sorted(set(principals)), sorted(set(places))
+        params: list[Any] = [who, who, where]
+        after = ""
+        if since is not None:
+            after, params = " AND day >= ?", [*params, since]
+        rows = self._query(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE NOT negated AND NOT hypothetical AND ("
+            "list_contains(?::VARCHAR[], source_principal) OR list_contains(?::VARCHAR[], target_principal) "
+            f"OR list_contains(?::VARCHAR[], trim(location_name))){after} ORDER BY day NULLS LAST, event_id",
+            params,
+        )
+        return [row_to_event(r) for r in rows]
+
+    def candidate_dyads(
+        self,
+        *,
+        prefixes: Sequence[str],
+        involving: Iterable[str] | None = None,
+        mentioning: Iterable[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """Dyads with a factual event between two principals whose code starts with one of
+        ``prefixes``; given ``involving`` or ``mentioning``, only those whose event involves one
+        of ``involving`` or has evidence that mentions one of ``mentioning`` (case and spacing
+        ignored). A superset, for callers that then decide exactly."""
+        sql = (
+            "SELECT DISTINCT dyad FROM events WHERE NOT negated AND NOT hypothetical "
+            "AND source_principal <> target_principal "
+            "AND EXISTS (SELECT 1 FROM unnest(?::VARCHAR[]) t(p) WHERE starts_with(cameo, p))"
+        )
+        params: list[Any] = [list(prefixes)]
+        if involving is not None or mentioning is not None:
+            who, where = sorted(set(involving or ())), sorted(set(mentioning or ()))
+            sql += (
+                " AND (list_contains(?::VARCHAR[], source_principal) OR list_contains(?::VARCHAR[], target_principal)"
+                " OR EXISTS (SELECT 1 FROM unnest(?::VARCHAR[]) t(n) WHERE contains("
+                "regexp_replace(lower(evidence_text), '\\s+', ' ', 'g'), regexp_replace(lower(trim(n)), '\\s+', ' ', 'g'))))"
+            )
+            params += [who, who, where]
+        rows = self._query(sql + " ORDER BY dyad", params)
+        return [split_dyad(key) for (key,) in rows]
+
+    def _replace(
+        self,
+        table: str,
+        rows: list[tuple[Any, ...]],
+        dyad_sql: str,
+        dyads: Iterable[tuple[str, str]] | None,
+    ) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it without --read-only to write")
         with self._lock:
             conn = self._conn
             try:
                 conn.execute("BEGIN TRANSACTION")
-                conn.execute(f"DELETE FROM {table}")
-                if rows:
-                    # one Arrow table in one INSERT: executemany costs a round trip per row
-                    import pyarrow as pa
-
-                    columns = [d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
-                    arrow = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(columns)})
-                    conn.register("_replace_rows", arrow)
-                    try:
-                        conn.execute(f"INSERT INTO {table} SELECT * FROM _replace_rows")
-                    finally:
-                        conn.unregister("_replace_rows")
+                replace_rows(conn, table, rows, dyad_sql, dyads)
                 conn.execute("COMMIT")
             except duckdb.Error as exc:
                 conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: {table} not written: {exc}") from exc
 
 
-_ARROW_TYPES: dict[str, Any] = {}
-
-
-def _init_arrow_types() -> None:
-    import pyarrow as pa
-
-    _ARROW_TYPES.update(
-        {
-            "sentence": pa.int32(),
-            "quad": pa.int8(),
-            "goldstein": pa.float64(),
-            "negated": pa.bool_(),
-            "hypothetical": pa.bool_(),
-            "day": pa.date32(),
-            "location_lat": pa.float64(),
-            "location_lon": pa.float64(),
-            "location_geonameid": pa.int64(),
-            "evidence_start": pa.int32(),
-            "evidence_end": pa.int32(),
-            "confidence": pa.float64(),
-            "ingested_at": pa.timestamp("us"),
-            **{
-                c: pa.string()
-                for c in EVENT_COLUMNS
-                if c.endswith(("_name", "_principal", "_code", "_country", "_sector", "_wikidata"))
-            },
-            **{
-                c: pa.string()
-                for c in (
-                    "event_id",
-                    "id",
-                    "doc_id",
-                    "cameo",
-                    "root",
-                    "plover",
-                    "date",
-                    "date_precision",
-                    "date_source",
-                    "evidence_text",
-                    "extra",
-                )
-            },
-        }
-    )
-
-
-_init_arrow_types()
-
-
 def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
     rows = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
     return int(rows[0][0])
-
-
-def _dedupe(items: Iterable[Any], *, key: Any) -> list[Any]:
-    """Last one wins for a repeated id, as if the batch were written one record at a time."""
-    seen: dict[Any, Any] = {}
-    for item in items:
-        seen[key(item)] = item
-    return list(seen.values())
-
-
-def _require_id(rec: dict[str, Any], name: str) -> str:
-    if not isinstance(rec, dict) or not rec.get(name):
-        raise InvalidQuery(f"record without {name!r}: {str(rec)[:80]}")
-    return str(rec[name])
-
-
-def _principal(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("principal")
-    elif isinstance(value, Actor):
-        value = value.principal
-    return str(value) if value else None
-
-
-def _parties(value: Any) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, (str, dict)):
-        value = [value]
-    return [p for p in (_principal(v) for v in value) if p]
-
-
-def _first_str(rec: dict[str, Any], *keys: str) -> str | None:
-    """The first of ``keys`` whose value is a non-empty string (dates may be absent or nested)."""
-    for key in keys:
-        value = rec.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
 
 
 def _open_message(path: str, exc: duckdb.Error) -> str:

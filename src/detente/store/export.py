@@ -292,15 +292,24 @@ def import_events(
     fmt: str | None = None,
     batch_size: int = CHUNK,
     on_error: Callable[[BadInput], None] | None = None,
+    dyads: set[tuple[str, str]] | None = None,
 ) -> int:
     """Load exported events (a JSON Lines, CSV or Parquet file, or a folder of them such as a
-    Parquet dataset written by the Ray engine) into ``store``; idempotent; returns events added."""
+    Parquet dataset written by the Ray engine) into ``store``; idempotent; returns events added.
+
+    ``dyads``, when given, collects the unordered dyads of the events written, so the caller
+    can update derived records for just those."""
     p = Path(path)
     files = sorted(f for f in p.iterdir() if f.suffix.lower() in _SUFFIXES) if p.is_dir() else [p]
     added = 0
     for f in files:
         for chunk in _chunks(read_events(f, fmt=fmt, on_error=on_error), batch_size):
             added += store.upsert_events(chunk)
+            if dyads is not None:
+                dyads.update(
+                    (min(e.source.principal, e.target.principal), max(e.source.principal, e.target.principal))
+                    for e in chunk
+                )
     return added
 
 

@@ -1,0 +1,133 @@
+"""Derived records (event clusters, agreements) as stored rows.
+
+They are stored generically: a few key columns to filter on plus the whole record as JSON
+(see migration 0002), so their shape can evolve without migrations. They are recomputed
+from events, never merged, and replaced whole or dyad by dyad; the dyad of a stored row is
+read back from its key columns with the SQL below.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import duckdb
+
+from detente.errors import InvalidQuery
+from detente.records import Actor
+from detente.store.rows import dedupe, dyad_key
+
+#: The dyad key (as :func:`dyad_key`) of a stored cluster and of a stored agreement.
+CLUSTER_DYAD_SQL = (
+    "least(source_principal, target_principal) || '|' || greatest(source_principal, target_principal)"
+)
+AGREEMENT_DYAD_SQL = "array_to_string(list_sort(parties), '|')"
+
+
+def split_dyad(key: str) -> tuple[str, str]:
+    a, b = key.split("|", 1)
+    return a, b
+
+
+def insert_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    # one Arrow table in one INSERT: executemany costs a round trip per row
+    import pyarrow as pa
+
+    columns = [d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    arrow = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(columns)})
+    conn.register("_replace_rows", arrow)
+    try:
+        conn.execute(f"INSERT INTO {table} SELECT * FROM _replace_rows")
+    finally:
+        conn.unregister("_replace_rows")
+
+
+def cluster_rows(records: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """``event_clusters`` rows for cluster records (the last of a repeated id wins)."""
+    rows = []
+    for rec in dedupe(records, key=lambda r: _require_id(r, "cluster_id")):
+        src, tgt = _principal(rec.get("source")), _principal(rec.get("target"))
+        parties = _parties(rec.get("parties")) or [p for p in (src, tgt) if p]
+        rows.append(
+            (
+                str(rec["cluster_id"]),
+                parties,
+                src,
+                tgt,
+                _opt_str(rec.get("root")),
+                _first_str(rec, "date_from", "start", "date"),
+                _first_str(rec, "date_to", "end", "date"),
+                json.dumps(rec, ensure_ascii=False, default=str),
+            )
+        )
+    return rows
+
+
+def agreement_rows(records: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """``agreements`` rows for agreement records (the last of a repeated id wins)."""
+    return [
+        (
+            str(rec["agreement_id"]),
+            _parties(rec.get("parties")),
+            _opt_str(rec.get("kind")),
+            _opt_str(rec.get("status")),
+            _first_str(rec, "date_from", "start"),
+            _first_str(rec, "date_to", "end"),
+            json.dumps(rec, ensure_ascii=False, default=str),
+        )
+        for rec in dedupe(records, key=lambda r: _require_id(r, "agreement_id"))
+    ]
+
+
+def replace_rows(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[tuple[Any, ...]],
+    dyad_sql: str,
+    dyads: Iterable[tuple[str, str]] | None,
+) -> None:
+    """Delete ``table``'s rows (all, or those of ``dyads``) and insert ``rows``; the caller
+    holds the transaction, so readers see the old rows or the new ones, never neither."""
+    if dyads is None:
+        conn.execute(f"DELETE FROM {table}")
+    else:
+        keys = sorted({dyad_key(a, b) for a, b in dyads})
+        conn.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], {dyad_sql})", [keys])
+    if rows:
+        insert_rows(conn, table, rows)
+
+
+def _require_id(rec: dict[str, Any], name: str) -> str:
+    if not isinstance(rec, dict) or not rec.get(name):
+        raise InvalidQuery(f"record without {name!r}: {str(rec)[:80]}")
+    return str(rec[name])
+
+
+def _principal(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("principal")
+    elif isinstance(value, Actor):
+        value = value.principal
+    return str(value) if value else None
+
+
+def _parties(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, (str, dict)):
+        value = [value]
+    return [p for p in (_principal(v) for v in value) if p]
+
+
+def _first_str(rec: dict[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` whose value is a non-empty string (dates may be absent or nested)."""
+    for key in keys:
+        value = rec.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
