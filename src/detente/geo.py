@@ -237,16 +237,16 @@ _TOKEN = re.compile(r"[\w][\w'’‘ʿ.\-]*")
 
 
 def _tokens(text: str) -> list[tuple[int, int]]:
+    """Word spans of ``text``; run over every article, so kept to string methods (a word starts
+    with a word character, so stripping its trailing ``.``/``-`` never empties it)."""
     out = []
     for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
+        s = m.start()
         # a trailing full stop or possessive is not part of a name ("in Idlib." "Idlib's")
-        while e > s and text[e - 1] in ".-":
-            e -= 1
-        word = text[s:e]
-        for suffix in ("'s", "’s"):
-            if word.endswith(suffix):
-                e -= 2
+        word = m.group().rstrip(".-")
+        e = s + len(word)
+        if word.endswith(("'s", "’s")):
+            e -= 2
         out.append((s, e))
     return out
 

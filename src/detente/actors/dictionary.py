@@ -39,9 +39,7 @@ class Role:
         day = _pad(date)
         if self.start and day < _pad(self.start):
             return False
-        if self.end and day > _pad(self.end, last=True):
-            return False
-        return True
+        return not (self.end and day > _pad(self.end, last=True))
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,15 @@ def code_doc(doc: Doc, article: Article, *, max_sentence_chars: int = 2000) -> l
     ctx = DocContext(doc)
     cameo = coder.cameo
     events: list[Event] = []
-    same_text = doc.text == article.text
+    doc_text = doc.text
+    same_text = doc_text == article.text
     for si, sent in enumerate(doc.sents):
-        if len(sent.text) > max_sentence_chars or len(sent) < 3:
+        # The sentence's text sliced once from the doc's: ``Span.text`` rebuilds it token by
+        # token on every access, and it is read for each sentence and each event.
+        sent_start, sent_end = sent.start_char, sent.end_char
+        if sent_end - sent_start > max_sentence_chars or len(sent) < 3:
             continue
+        sent_text = doc_text[sent_start:sent_end]
         raws = coder.code(sent, ctx)
         if not raws:
             continue
@@ -68,10 +73,10 @@ def code_doc(doc: Doc, article: Article, *, max_sentence_chars: int = 2000) -> l
             old = best.get(triple)
             if old is None or (old.negated or old.hypothetical) > (r.negated or r.hypothetical) or r.confidence > old.confidence:
                 best[triple] = r
-        start, end = sent.start_char, sent.end_char
+        start, end = sent_start, sent_end
         if not same_text:
-            found = article.text.find(sent.text)
-            start, end = (found, found + len(sent.text)) if found >= 0 else (0, 0)
+            found = article.text.find(sent_text)
+            start, end = (found, found + len(sent_text)) if found >= 0 else (0, 0)
         location = None
         if _geo is not None:
             try:
@@ -86,7 +91,7 @@ def code_doc(doc: Doc, article: Article, *, max_sentence_chars: int = 2000) -> l
             date = precision = dsource = None
             if _dates is not None and (same_text or start or end):
                 try:
-                    anchor = start + (r.trigger.idx - sent.start_char)
+                    anchor = start + (r.trigger.idx - sent_start)
                     # A factual event lies before publication; an announced one after it.
                     future = True if r.future else (None if r.hypothetical else False)
                     ed = _dates.resolve_event_date(article.text, article.published, start=start, end=end,
@@ -110,7 +115,7 @@ def code_doc(doc: Doc, article: Article, *, max_sentence_chars: int = 2000) -> l
                     root=entry.root,
                     quad=entry.quad,
                     goldstein=entry.goldstein,
-                    evidence=Evidence(sent.text, start, end),
+                    evidence=Evidence(sent_text, start, end),
                     plover=entry.plover,
                     negated=r.negated,
                     hypothetical=r.hypothetical,
@@ -119,7 +124,7 @@ def code_doc(doc: Doc, article: Article, *, max_sentence_chars: int = 2000) -> l
                     date_source=dsource,
                     location=location,
                     confidence=round(r.confidence, 2),
-                    extra={"trigger": r.trigger.text, "trigger_start": start + (r.trigger.idx - sent.start_char)},
+                    extra={"trigger": r.trigger.text, "trigger_start": start + (r.trigger.idx - sent_start)},
                 )
             )
     doc._.events = events
