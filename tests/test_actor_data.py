@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pycountry
 import pytest
+
 from guidelines import GUIDELINE_PRINCIPALS
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "detente" / "data" / "actors"

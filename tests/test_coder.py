@@ -184,10 +184,20 @@ def test_we_in_a_quote_is_the_speaker_and_a_talk_includes_the_last_other_party(n
     assert {("TUR", "RUS", "04"), ("RUS", "TUR", "04")} <= got
 
 
-def test_ceasefire_agreed_between_states_is_a_formal_agreement(nlp) -> None:  # type: ignore[no-untyped-def]
-    got = _triples(_code(nlp, "Greece and Bulgaria agreed on Monday to a ceasefire along the river."))
+def test_ceasefire_agreed_between_states_over_a_third_war_is_a_formal_agreement(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Two states settling a truce in a third country's war make a diplomatic agreement (057,
+    # as the seeds code the Moscow and Kerry-Lavrov deals on Syria) ...
+    got = _triples(_code(nlp, "Greece and Bulgaria agreed on Monday to a ceasefire in Syria."))
     assert {("GRC", "BGR", "05"), ("BGR", "GRC", "05")} <= got
     assert ("GRC", "BGR", "08") not in got
+
+
+def test_ceasefire_between_states_that_fought_each_other_is_a_yield(nlp) -> None:  # type: ignore[no-untyped-def]
+    # ... while two states that stop fighting each other declare a truce (0871), as the dev
+    # set codes the India-Pakistan and Israel-Iran ceasefires.
+    got = _triples(_code(nlp, "Greece and Bulgaria agreed on Monday to a ceasefire along the river."))
+    assert {("GRC", "BGR", "08"), ("BGR", "GRC", "08")} <= got
+    assert ("GRC", "BGR", "05") not in got
 
 
 def test_truce_agreed_with_an_armed_group_stays_a_truce(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,7 @@ def test_f1_stays_above_the_pinned_floor(nlp, name: str, request: pytest.Fixture
         floors[name] = {m: round(got[m], 4) for m in METRICS}
         notes = data.setdefault("notes", [])
         assert isinstance(notes, list)
-        notes.append({"set": name, "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        notes.append({"set": name, "when": datetime.now(UTC).isoformat(timespec="seconds"),
                       "floors": floors[name], "note": note or "raised"})
         FLOORS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         return

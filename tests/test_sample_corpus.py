@@ -17,6 +17,7 @@ from typing import Any
 import lxml.html
 import pycountry
 import pytest
+
 from guidelines import GUIDELINE_PRINCIPALS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -108,8 +108,10 @@ class EvalReport:
         lines += [
             "",
             f"date accuracy on matched events: {self.date_accuracy:.3f} ({self.date_correct}/{self.date_matched})",
-            f"events invented on sentences with no gold event: {self.invented_rate:.3f} "
-            f"({self.invented_on_empty}/{self.empty_sentences})",
+            (
+                f"events invented on sentences with no gold event: {self.invented_rate:.3f} "
+                f"({self.invented_on_empty}/{self.empty_sentences})"
+            ),
             "",
             f"{'root':<6}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}",
         ]
@@ -230,7 +232,7 @@ def score(rows: list[dict[str, Any]], preds: list[list[_Pred]], *, gold_path: st
                      Counter((s, t, quad_of_root(r)) for s, t, r in pt.elements()))
         rep.flagged.add(Counter((g["source"], g["target"], str(g.get("root") or g["cameo"][:2])) for g in g_flag),
                         Counter((p.source, p.target, p.root) for p in p_flag))
-        for root in set(k[2] for k in gt) | set(k[2] for k in pt):
+        for root in {k[2] for k in gt} | {k[2] for k in pt}:
             s = rep.per_root.setdefault(root, Score())
             s.add(Counter({k: v for k, v in gt.items() if k[2] == root}), Counter({k: v for k, v in pt.items() if k[2] == root}))
         # Date accuracy on matched factual events, paired in order within each triple.

@@ -10,12 +10,18 @@ resolution and pronoun resolution call each other.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from detente.coding.verbs import VerbPatterns
 from detente.records import Actor
+
+#: A newline followed by another (lookahead, so runs of blank lines count each break as the
+#: character loop it replaced did).
+_PARAGRAPH_BREAK = re.compile(r"\n(?=\n)")
 
 #: Confidence by how the triple was found.
 CONF_DIRECT = 0.85
@@ -35,6 +41,10 @@ _PAIR_NOUNS = {"side", "country", "leader", "party", "power", "nation", "governm
 _GENERIC = {"CIVILIANS", "REBELS"}
 _OBLIGATION = {"must", "should"}
 _SPEECH_LEMMAS = {"say", "tell", "note", "add", "state", "declare", "write", "stress", "insist"}
+#: Acts of a speaker (vowing, warning, demanding) that a parse may coordinate with the
+#: reported clause instead of the reporting verb.
+_SPEAKER_ACTS = {"vow", "pledge", "threaten", "warn", "promise", "urge", "demand", "accuse", "deny", "call",
+                 "add", "insist", "say"}
 _ANNOUNCE = {"announce", "say", "tell", "declare", "state", "pledge", "promise", "vow", "confirm", "insist"}
 #: Intent codes (03x) by the root of the intended act.
 _INTENT_BY_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "16": "030", "02": "030"}
@@ -65,6 +75,9 @@ class DocContext:
     actor_at: dict[int, Span] = field(default_factory=dict)
     place_at: dict[int, Span] = field(default_factory=dict)
     para_of_char: list[int] = field(default_factory=list)
+    #: Events already coded in this doc, in order: (sentence start, trigger lemma, source, root),
+    #: so a later "condemned the strikes" can find who struck.
+    recent: list[tuple[int, str, Participant, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for sp in self.doc.spans.get("actors", []):
@@ -75,16 +88,12 @@ class DocContext:
                 self.place_at.setdefault(i, sp)
         self.mentions = sorted(self.doc.spans.get("actors", []), key=lambda s: s.start)
         text = self.doc.text
-        self.breaks = [i for i in range(len(text) - 1) if text[i] == "\n" and text[i + 1] == "\n"]
+        self.breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
 
     def paragraph(self, char: int) -> int:
-        n = 0
-        for b in self.breaks:
-            if b < char:
-                n += 1
-            else:
-                break
-        return n
+        """Paragraphs are counted by blank lines before ``char``: pronouns and "the two
+        sides" resolve within one."""
+        return bisect_left(self.breaks, char)
 
 
 def _participant(span: Span, via: str = "dep") -> Participant:
@@ -142,6 +151,14 @@ def np_participants(tok: Token, ctx: DocContext, *, depth: int = 0) -> list[Part
         return []
     if tok.pos_ == "PRON" or _is_pair_np(tok):
         return coref(tok, ctx)
+    if depth == 0 and tok.pos_ == "NOUN" and not pats.candidates(tok):
+        # "drones launched by Russia": a thing is its agent's (an event noun, "talks mediated
+        # by Lavrov", is not the mediator's).
+        for c in tok.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in _MEDIATE:
+                got = [p for p in agents(c, ctx) if not p.place]
+                if got:
+                    return got
     if depth == 0 and tok.pos_ in ("NOUN", "PROPN") and _is_group_noun(tok):
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "from"):
@@ -168,9 +185,17 @@ def _site_participants(tok: Token, ctx: DocContext, *, civil: bool) -> list[Part
             if holders:
                 return _unique(holders)
     found: list[Participant] = []
+    generic: list[Participant] = []
     for c in tok.children:
         if c.dep_ in _MOD_DEPS:
-            found.extend(p for p in _modifier_actors(c, ctx) if p.actor and p.actor.principal not in _GENERIC)
+            for p in _modifier_actors(c, ctx):
+                if p.actor and p.actor.principal not in _GENERIC:
+                    found.append(p)
+                elif p.actor and not civil:
+                    generic.append(p)
+    if not found and generic:
+        # "rebel positions in Idlib": the holder the modifier names, not the country around them.
+        return _unique(generic)
     if not found:
         # "a camp in Pakistan"; the parser often hangs "in Pakistan" on the verb instead.
         owners = [tok, tok.head] if tok.dep_ == "dobj" else [tok]
@@ -202,7 +227,8 @@ def _site_participants(tok: Token, ctx: DocContext, *, civil: bool) -> list[Part
 _OF_HEADS = frozenset({"one", "some", "many", "member", "part", "unit", "leader", "head", "remnant", "wing",
                        "delegation", "representative", "army", "armies", "government", "force", "troop",
                        "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores",
-                       "several", "all", "most", "few", "number", "group"})
+                       "several", "all", "most", "few", "number", "group", "body", "bodies", "remains",
+                       "minister", "chief", "envoy", "official", "negotiator", "delegate", "commander", "president"})
 
 
 def _is_group_noun(tok: Token) -> bool:
@@ -266,6 +292,9 @@ def coref(tok: Token, ctx: DocContext) -> list[Participant]:
     pair = _is_pair_np(tok) or low == "both"
     if pair:
         out: list[Participant] = []
+        # A place of meeting ("talks in Cairo") is never one of "the two sides".
+        before = [m for m in before if not (m.label_ in ("capital", "place") and m.root.dep_ == "pobj"
+                                            and m.root.head.lower_ in ("in", "at"))]
         people = tok.lemma_.lower() in ("leader", "president", "head", "minister")
         pool = [m for m in before if m.label_ == "person"] if people else before
         if people and len({m._.actor.principal for m in pool}) < 2:
@@ -340,14 +369,19 @@ def _speaker(tok: Token, ctx: DocContext) -> Participant | None:
 
 def subjects(v: Token, ctx: DocContext, depth: int = 0) -> tuple[list[Participant], bool]:
     """The source actors of verb ``v`` and whether they were inherited from another clause."""
+    had_subject = False
     for c in v.children:
         if c.dep_ in ("nsubj", "csubj", "expl") or (depth > 0 and c.dep_ == "nsubjpass"):
             if c.lower_ in _REL_PRON and v.dep_ == "relcl":
                 return args(v.head, ctx), False
             got = args(c, ctx)
-            if got or c.pos_ != "NOUN":
+            if got:
                 return got, False
-            return got, False
+            # "After talks in Moscow, the ministers of Armenia and Azerbaijan agreed": the parser
+            # may give the verb two subjects; an actor-less one does not hide the other.
+            had_subject = True
+    if had_subject:
+        return [], False
     if v.dep_ == "relcl":
         return args(v.head, ctx), False
     if v.dep_ == "acl" and v.tag_ in ("VBG", "VBD", "VBZ", "VBP"):
@@ -366,6 +400,13 @@ def subjects(v: Token, ctx: DocContext, depth: int = 0) -> tuple[list[Participan
             got = args(obj, ctx)  # "ordered his army to advance": the army advances
             if got:
                 return got, True
+    if v.dep_ == "conj" and v.lemma_.lower() in _SPEAKER_ACTS and v.head.dep_ == "ccomp" and \
+            v.head.head.lemma_.lower() in _SPEECH_LEMMAS:
+        # "Pakistan said the Indian strikes had killed civilians, and vowed to respond": the
+        # parser hangs "vowed" on the reported clause, but it is the speaker who vows.
+        got, _ = subjects(v.head.head, ctx, depth + 1)
+        if got:
+            return got, True
     if depth < 3 and v.dep_ in ("xcomp", "conj", "advcl", "pcomp") and v.head.i != v.i:
         head = v.head
         if v.dep_ == "pcomp" and head.dep_ == "prep":

@@ -33,7 +33,7 @@ def _keywords() -> tuple[tuple[str, str], ...]:
 
 def _actors(sentence: str, d: ActorDictionary) -> list[Actor]:
     words = [normalise(w) for w in _WORD.findall(sentence)]
-    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    words = [w.removesuffix("'s") for w in words]
     found: list[Actor] = []
     i = 0
     while i < len(words):

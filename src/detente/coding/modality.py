@@ -35,6 +35,23 @@ class ModalityWords:
     future_modals: frozenset[str]
     future_heads: frozenset[str]
     violent: frozenset[str] = frozenset()
+    #: Prepositions that negate their object ("without an agreement").
+    neg_preps: frozenset[str] = frozenset()
+    #: Verb + preposition whose object is only planned or asked for ("provides for", "calls for").
+    hyp_phrases: frozenset[str] = frozenset()
+    #: Roots of reactions ("condemned the strikes", "welcomed the decision") whose bare
+    #: definite object may refer back to an event coded earlier in the paragraph.
+    reaction_roots: frozenset[str] = frozenset()
+    #: Nouns that refer back to any earlier event ("the decision", "the move").
+    anaphoric_nouns: frozenset[str] = frozenset()
+    #: Reporting verbs whose speaker, stating another actor's attack as fact, accuses it.
+    reporting: frozenset[str] = frozenset()
+    #: Words that end or prevent force ("an end to the war"): force under them is no threat.
+    calming: frozenset[str] = frozenset()
+    #: Participles whose passive agent mediated the event they modify ("a truce brokered by Egypt").
+    brokering: frozenset[str] = frozenset()
+    #: Prepositions naming where a truce applies ("a ceasefire in Idlib"), not where it was agreed.
+    theatre_preps: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ModalityWords:
@@ -55,7 +72,15 @@ def _load() -> ModalityWords:
         f(raw["content"]["heads"]),
         f(raw["future"]["modals"]),
         f(raw["future"]["heads"]),
-        f(raw.get("threat", {}).get("violent", [])),
+        violent=f(raw.get("threat", {}).get("violent", [])),
+        neg_preps=f(raw["negation"].get("preps", [])),
+        hyp_phrases=f(raw["hypothetical"].get("phrases", [])),
+        reaction_roots=f(raw.get("anaphora", {}).get("reaction_roots", [])),
+        anaphoric_nouns=f(raw.get("anaphora", {}).get("nouns", [])),
+        reporting=f(raw.get("reported", {}).get("reporting", [])),
+        calming=f(raw.get("threat", {}).get("calming", [])),
+        brokering=f(raw.get("reported", {}).get("brokering", [])),
+        theatre_preps=f(raw.get("reported", {}).get("theatre_preps", [])),
     )
 
 
@@ -71,9 +96,7 @@ def _own_cues(tok: Token, w: ModalityWords) -> tuple[bool, bool, bool]:
                 fut = True
             else:
                 hyp = True
-        elif c.dep_ == "mark" and low in w.conditionals:
-            hyp = True
-        elif c.dep_ == "advmod" and low in w.adverbs:
+        elif c.dep_ == "mark" and low in w.conditionals or c.dep_ == "advmod" and low in w.adverbs:
             hyp = True
     return neg, hyp, fut
 
@@ -114,6 +137,12 @@ def analyse(sentence: Span, trigger: Token) -> tuple[bool, bool, bool]:
             continue
         if lemma in w.neg_heads and dep in ("xcomp", "dobj", "pcomp", "prep", "pobj", "ccomp"):
             neg = True
+        if dep == "prep" and f"{lemma} {tok.lower_}" in w.hyp_phrases:
+            hyp = True  # "an agreement that provides for the withdrawal": agreed, not done
+        if dep in ("pcomp", "pobj") and head.lower_ in w.neg_preps:
+            neg = True  # "left without signing the deal", "ended without an agreement"
+        if dep == "xcomp" and lemma == "be" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            fut = True  # "troops are to begin joint patrols": scheduled, not yet done
         if lemma in w.hyp_heads and dep in ("xcomp", "acl", "ccomp") or (lemma in w.hyp_heads and head.pos_ == "NOUN" and dep in ("prep", "pobj", "acl")):
             if lemma in w.future_heads:
                 fut = True

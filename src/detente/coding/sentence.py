@@ -72,12 +72,20 @@ class SentenceCoder:
         self.cameo = CameoTable.load()
 
     def code(self, sent: Span, ctx: DocContext) -> list[_Raw]:
+        self._ctx = ctx
         out: list[_Raw] = []
+        self._partial = out  # events found so far in this sentence, for "..., and X condemned the arrests"
         consumed: set[int] = set()
         matches: list[tuple[Token, Pattern, list[Token]]] = []
+        brokers: list[Token] = []
+        indexed = self.patterns.indexed_words
         for tok in sent:
+            if tok.tag_ == "VBN" and tok.dep_ in ("acl", "advcl") and tok.lemma_.lower() in self.words.brokering:
+                brokers.append(tok)  # "a truce brokered by Egypt": collected in the one pass
             # ADJ: readiness predicates ("was ready to attack Syria") are threats when data says so.
             if tok.pos_ not in ("VERB", "NOUN", "AUX", "PROPN", "ADJ") or tok.dep_ in ("amod", "compound"):
+                continue
+            if tok.lemma_.lower() not in indexed and tok.lower_ not in indexed:
                 continue
             pat, used = self.patterns.match(tok)
             if pat is None:
@@ -111,7 +119,13 @@ class SentenceCoder:
             demand = Pattern(lemma=speech.lemma_.lower(), pos="VERB", cameo="100")
             out.extend(self._emit(sent, speech, demand, "100", sources, targets, CONF_DIRECT, speech))
         out.extend(self._attributed(sent, matches, out, ctx))
+        out.extend(self._reported_blame(matches, out, ctx))
+        if brokers:
+            out.extend(self._mediated(sent, brokers, out, ctx))
         out = [self._announced(r) for r in out]
+        for r in out:
+            if not (r.negated or r.hypothetical or self._is_speech(r)):
+                ctx.recent.append((sent.start, r.trigger.lemma_.lower(), r.source, r.cameo[:2]))
         non_speech = [r for r in out if not self._is_speech(r)]
         if non_speech:
             out = non_speech
@@ -175,6 +189,93 @@ class SentenceCoder:
                 extra.extend(self._emit(sent, a, pa, pa.cameo, [r.target], vic, CONF_INHERITED, a))
         return extra
 
+    def _reported_blame(self, matches: list[tuple[Token, Pattern, list[Token]]], out: list[_Raw],
+                        ctx: DocContext) -> list[_Raw]:
+        """"Armenia said Azerbaijani forces had shelled Jermuk": a party that reports another
+        actor's attack as fact accuses that actor (112), besides the attack itself. Only
+        coercion and violence (17-20) count, only the reported clause itself (not an "after ..."
+        clause inside it), only factual reports by parties (not NGOs or media), and never the
+        author itself ("Israel said it had struck ..." is no accusation)."""
+        attacks = [r for r in out if "17" <= r.cameo[:2] <= "20" and not (r.negated or r.hypothetical or r.future)]
+        if not attacks:
+            return []
+        extra: list[_Raw] = []
+        seen = {(r.source.actor.principal, r.target.actor.principal) for r in out
+                if r.cameo[:2] == "11" and r.source.actor and r.target.actor}
+        for tok, pat, _ in matches:
+            if pat.frame != "speech" or tok.lemma_.lower() not in self.words.reporting:
+                continue
+            clauses = [c for c in tok.children if c.dep_ == "ccomp"]
+            clauses += [k for c in clauses for k in c.conjuncts if k.pos_ in ("VERB", "AUX")]
+            if not clauses:
+                continue
+            speakers, _ = subjects(tok, ctx)
+            speakers = [p for p in speakers if p.actor is not None and not p.place and p.via != "coref-we"
+                        and p.actor.principal not in _GENERIC and p.actor.sector not in ("NGO", "MED")]
+            if not speakers:
+                continue
+            negated, hyp, _ = analyse(tok.sent, tok)
+            if negated or hyp:
+                continue
+            mine = {p.actor.principal for p in speakers if p.actor}
+            for r in attacks:
+                # Only a claim that leads ("Armenia said that Azerbaijani forces shelled ..."); a
+                # trailing attribution ("..., the health ministry said") is sourcing, not blame.
+                if not any(r.trigger.i == c.i and tok.i < c.i for c in clauses):
+                    continue
+                author = r.source
+                if author.actor is None or author.actor.principal in _GENERIC or author.actor.principal in mine:
+                    continue
+                for sp in speakers:
+                    key = (sp.actor.principal, author.actor.principal)  # type: ignore[union-attr]
+                    if key[0] == key[1] or key in seen:
+                        continue
+                    seen.add(key)
+                    extra.append(_Raw(tok, sp, author, "112", False, False, CONF_INHERITED))
+        return extra
+
+    def _mediated(self, sent: Span, brokers: list[Token], out: list[_Raw], ctx: DocContext) -> list[_Raw]:
+        """"agreed to a truce brokered by Washington", "reached a deal, mediated by the EU",
+        "after talks mediated by Lavrov, Armenia and Azerbaijan agreed ...": the broker (the
+        passive agent) mediates (045) between the parties of the event it is attached to,
+        whatever word names that event."""
+        extra: list[_Raw] = []
+        have = {(r.source.actor.principal, r.target.actor.principal) for r in out
+                if r.cameo[:2] == "04" and r.source.actor and r.target.actor}
+        for tok in brokers:
+            mediators = agents(tok, ctx)
+            if not mediators:
+                continue
+            parties: list[Participant] = []
+            node = tok.head
+            for c in node.children:
+                if c.dep_ == "prep" and c.lower_ == "between":
+                    parties = [p for o in c.children if o.dep_ == "pobj" for p in args(o, ctx)]
+            steps = 0
+            while not parties and node.pos_ not in ("VERB", "AUX") and steps < 4 and node.head.i != node.i:
+                node = node.head
+                steps += 1
+            if not parties and node.pos_ in ("VERB", "AUX"):
+                parties, _ = subjects(node, ctx)
+                if not parties:
+                    parties = [p for c in node.children if c.dep_ == "nsubjpass" for p in args(c, ctx)]
+            mine = {m.actor.principal for m in mediators if m.actor}
+            parties = [p for p in parties if p.actor and not p.place and p.actor.principal not in mine
+                       and p.actor.principal not in _GENERIC]
+            if len({p.actor.principal for p in parties if p.actor}) < 2:
+                continue
+            negated, hyp, _ = analyse(sent, node if node.pos_ in ("VERB", "AUX") else tok)
+            for m in mediators:
+                if m.actor is None or m.place or m.actor.principal in _GENERIC:
+                    continue
+                for p in parties:
+                    key = (m.actor.principal, p.actor.principal)  # type: ignore[union-attr]
+                    if key in have:
+                        continue
+                    have.add(key)
+                    extra.append(_Raw(tok, m, p, "045", negated, hyp, CONF_NOMINAL))
+        return extra
+
     def _is_speech(self, r: _Raw) -> bool:
         return r.cameo.startswith("01")
 
@@ -209,6 +310,9 @@ class SentenceCoder:
             objs = list(used) + [c for c in v.children if c.dep_ == "dobj" and c not in used]
             for u in objs:
                 targets += prep_targets(u, tuple(t for t in pat.tprep if t != "dobj"), ctx)
+        if pat.reverse and not passive:
+            # "received arms from Iran": the giver is the prepositional object.
+            sources, targets = targets, sources
         cameo = pat.cameo or "010"
         if pat.frame in ("intent", "threat", "refuse", "ccomp_target"):
             content = next((c for c in v.children if c.dep_ in ("xcomp", "ccomp")), None)
@@ -257,6 +361,8 @@ class SentenceCoder:
                 c.dep_ in ("dobj", "pobj") and c.lemma_.lower() in _RECIPROCAL for c in v.subtree):
             # "both sides blamed the other", "accused each other": every party to every other.
             return self._emit(sent, v, pat, cameo, sources, [], conf, v, reciprocal=True)
+        if not targets and not passive and sources and cameo[:2] in self.words.reaction_roots:
+            targets = self._earlier_author(v, sources, ctx)
         if pat.visitor:
             sources = [s for s in sources if s.actor is not None and s.actor.principal not in _GENERIC
                        and (s.kind == "person" or s.actor.sector in _VISITORS)]
@@ -285,20 +391,42 @@ class SentenceCoder:
             targets = _nearest_other_actor(v, sources, sent, ctx)
         return self._emit(sent, v, pat, cameo, sources, targets, conf, v)
 
+    def _violent(self, content: Token | None) -> bool:
+        """A word of force in the intended or threatened act, unless the act ends it: "vowed
+        to crush the rebels" is a threat of force; "pledged to work towards an end to the war"
+        and "promised to halt the offensive" are not."""
+        if content is None:
+            return False
+        calm = self.words.calming
+        for t in content.subtree:
+            if t.lemma_.lower() in self.words.violent:
+                up = t
+                ended = False
+                while up.i != content.i and up.head.i != up.i:
+                    up = up.head
+                    if up.lemma_.lower() in calm:
+                        ended = True
+                        break
+                if not ended and content.lemma_.lower() not in calm:
+                    return True
+        return False
+
     def _frame_code(self, pat: Pattern, cpat: Pattern | None, content: Token | None) -> str:
         croot = (cpat.cameo or "")[:2] if cpat and cpat.cameo else ""
         if pat.frame == "threat":
-            violent = croot >= "14" or (content is not None and any(t.lemma_.lower() in self.words.violent for t in content.subtree))
+            violent = croot >= "14" or self._violent(content)
             return "138" if violent else (pat.cameo or "130")
         if pat.frame == "intent" and croot:
             if pat.lemma == "agree" and croot == "08" and cpat is not None and cpat.cameo:
+                if cpat.cameo.startswith("084"):
+                    return pat.bare or pat.cameo or "057"  # "agreed to swap prisoners" is a deal, the swap comes later
                 return cpat.cameo  # "agreed to stop firing" is the de-escalation itself
             if croot >= "17" or croot in ("13", "15"):
                 return "138"
             if croot in ("14", "16"):
                 return "130"
             return {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "03": "030"}.get(croot, pat.cameo or "030")
-        if pat.frame == "intent" and content is not None and any(t.lemma_.lower() in self.words.violent for t in content.subtree):
+        if pat.frame == "intent" and self._violent(content):
             return "138"
         if pat.frame == "intent" and content is not None and pat.bare:
             return pat.bare
@@ -328,8 +456,19 @@ class SentenceCoder:
             for c in n.head.head.children:
                 if c.dep_ in _MOD_DEPS:
                     sources.extend(_modifier_actors(c, ctx))
+        if not sources and pat.of_agent:
+            sources = [p for c in n.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for o in c.children if o.dep_ == "pobj" for p in args(o, ctx)]
         sources = _unique(sources)
-        targets = prep_targets(n, pat.tprep, ctx)
+        targets = prep_targets(n, tuple(t for t in pat.tprep if not (pat.of_agent and t == "of")), ctx)
+        if not targets and n.dep_ == "dobj" and n.head.lemma_.lower() in self.patterns.reactions:
+            # "Kim's visit to Moscow drew criticism from Seoul": the reaction targets the
+            # author of whatever the subject names.
+            if not sources:
+                sources = [p for c in n.head.children if c.dep_ == "prep" and c.lower_ == "from"
+                           for o in c.children if o.dep_ == "pobj" for p in args(o, ctx)]
+            if sources:
+                targets = [p for c in n.head.children if c.dep_ == "nsubj" for p in args(c, ctx)]
         for u in used or []:
             if not sources and u is not n:
                 sources = _unique([p for c in u.children if c.dep_ in _MOD_DEPS for p in _modifier_actors(c, ctx)])
@@ -354,6 +493,8 @@ class SentenceCoder:
             anchor = n.head.head  # "scheduled to travel to Moscow for talks": the trip's modality
         if gov is not None:
             anchor = gov
+            if n.dep_ == "pobj" and f"{gov.lemma_.lower()} {n.head.lower_}" in self.words.hyp_phrases:
+                anchor = n  # "a deal that provides for the withdrawal": the noun's own modality
             if not sources:
                 if any(c.dep_ == "nsubjpass" for c in gov.children):
                     sources = agents(gov, ctx)
@@ -393,6 +534,9 @@ class SentenceCoder:
             sources, targets = pair, []
         elif pair and not targets:
             targets = pair
+        if not sources and targets and pat.sym:
+            # "Talks with Turkey were productive, the Russian minister said": the speaker's side.
+            sources = self._reporter(n, ctx)
         # Sources that are also targets ("Turkey's talks with Turkey") are dropped from targets.
         targets = [t for t in targets if t.place or not any(s.actor and t.actor and s.actor.principal == t.actor.principal for s in sources)]
         out = self._emit(sent, n, pat, pat.cameo or "010", sources, targets, conf, anchor)
@@ -400,6 +544,56 @@ class SentenceCoder:
             mediation = Pattern(lemma="mediate", pos="NOUN", cameo="045")
             out += self._emit(sent, n, mediation, "045", mediators, pair, conf, anchor)
         return out
+
+    def _earlier_author(self, v: Token, sources: list[Participant], ctx: DocContext) -> list[Participant]:
+        """"Russia condemned the strikes": a definite event noun with no named author refers
+        back to an event coded earlier in the paragraph (same trigger word, or any event for
+        "the decision", "the move"), whose source the reaction targets."""
+        obj = next((c for c in v.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+        if obj is None or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+                                  for c in obj.children):
+            return []
+        lemma = obj.lemma_.lower()
+        generic = lemma in self.words.anaphoric_nouns
+        npat, _ = self.patterns.match(obj)
+        nroot = (npat.cameo or "")[:2] if npat is not None else ""
+        # Attacks are one family whatever the word ("fired missiles ... condemned the strikes"),
+        # and so are coercions ("detained ... condemned the arrests").
+        family = {"18", "19", "20"} if nroot in ("18", "19", "20") else {"17"} if nroot == "17" else set()
+        mine = {s.actor.principal for s in sources if s.actor}
+        for r in reversed(getattr(self, "_partial", [])):
+            if r.trigger.i >= v.i or r.negated or r.hypothetical or self._is_speech(r) or r.source.actor is None \
+                    or r.source.actor.principal in mine:
+                continue
+            if r.trigger.lemma_.lower() == lemma or generic or r.cameo[:2] in family:
+                return [r.source]
+        para = ctx.paragraph(v.idx)
+        back = 0
+        last_sent = None
+        for sent_start, trig, src, root in reversed(ctx.recent):
+            if sent_start != last_sent:
+                back += 1
+                last_sent = sent_start
+            if back > 3 or ctx.paragraph(ctx.doc[sent_start].idx) != para:
+                break
+            if sent_start >= v.sent.start or src.actor is None or src.actor.principal in mine:
+                continue
+            if trig == lemma or generic or root in family:
+                return [src]
+        return []
+
+    def _reporter(self, n: Token, ctx: DocContext) -> list[Participant]:
+        """The subject of the reporting verb whose reported clause holds ``n`` (at most three
+        clause levels up), for a party-less event noun the speaker took part in."""
+        up = n
+        for _ in range(4):
+            if up.head.i == up.i or any(c.dep_ == "aux" and c.lower_ in self.words.modals for c in up.children):
+                return []  # "talks with Turkey would be more effective": an opinion, not a meeting
+            if up.dep_ == "ccomp" and up.head.lemma_.lower() in self.words.reporting:
+                found, _ = subjects(up.head, ctx)
+                return [p for p in found if p.actor is not None and not p.place and p.actor.principal not in _GENERIC]
+            up = up.head
+        return []
 
     # -- shared -------------------------------------------------------------------------
     def _reported_other(self, clause: Token, sources: list[Participant], ctx: DocContext) -> list[Participant]:
@@ -463,14 +657,43 @@ class SentenceCoder:
             c = codes.get(id(t), cameo)
             if id(t) not in codes and id(s) in codes:
                 c = pat.converse or codes[id(s)]  # the reverse direction ("hosted" -> visited)
-            if pat.interstate and c == cameo and _is_state(s) and _is_state(t) and \
+            if pat.interstate and c == cameo and _is_state(s) and _is_state(t) and self._third_theatre(trigger, s, t) and \
                     not any(x.dep_ == "xcomp" for x in trigger.children):  # "agreed to observe the truce" yields
                 c = pat.interstate
             weight = min(conf, CONF_COREF if "coref" in (s.via, t.via) else conf)
             out.append(_Raw(trigger, s, t, c, negated, hyp, weight, fut))
         return out
 
+    def _third_theatre(self, trigger: Token, s: Participant, t: Participant) -> bool:
+        """Whether a truce between two states is about a third country's war ("Russia and
+        Turkey agreed to a ceasefire in Idlib"): a diplomatic agreement (057), whereas two
+        states that stop fighting each other ("Israel and Iran agreed to a ceasefire") yield (0871)."""
+        ctx = getattr(self, "_ctx", None)
+        if ctx is None:
+            return True
+        own = {s.actor.principal if s.actor else "", t.actor.principal if t.actor else ""}
+        for p in trigger.subtree:
+            if p.dep_ in ("compound", "amod") and p.head.pos_ == "NOUN" and p.i in ctx.place_at:
+                scope = [p]  # "an Idlib ceasefire"
+            elif p.dep_ == "prep" and p.lower_ in self.words.theatre_preps:
+                scope = list(p.subtree)
+            else:
+                continue
+            for x in scope:
+                sp = ctx.place_at.get(x.i) or ctx.actor_at.get(x.i)
+                if sp is None or sp._.actor is None or sp.label_ not in ("place", "state"):
+                    continue  # a capital is where talks were held ("talks in Moscow"), not the war
+                country = sp._.actor.country or (sp._.actor.principal if len(sp._.actor.principal) == 3 else None)
+                if country and country not in own:
+                    return True
+        return False
+
     def _target_code(self, t: Participant, pat: Pattern, cameo: str) -> tuple[Participant | None, str]:
+        if t.place and (t.actor is None or t.actor.name.lower().split()[-1:] and
+                        t.actor.name.lower().split()[-1] in self.patterns.waters):
+            # "fired missiles into the East Sea": open water, or a place of no known country,
+            # has no people the attack can be said to have hit.
+            return None, cameo
         if t.place or (t.kind == "capital" and (pat.civ or pat.place_only)):
             country = t.actor.country if t.actor else None
             name = t.actor.name if t.actor else ""

@@ -101,4 +101,7 @@ def _light_verb(n: Token, light: frozenset[str]) -> Token | None:
     if n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         # "a campaign of bombardment", "waves of airstrikes": the governing noun's verb.
         return _light_verb(head.head, light)
+    if n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
+        # "claimed responsibility for the attack": the claimer carried it out.
+        return _light_verb(head.head, light)
     return None

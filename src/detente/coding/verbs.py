@@ -3,9 +3,11 @@
 One pattern a line: a lemma and part of speech, optional conditions (particle ``prt``,
 required preposition ``prep``, object lemmas ``obj``, modifier lemmas ``mod``) and how to
 read the arguments (``tprep``: where the target is; ``sym``: symmetric; ``civ``/``place``:
-the code when the target is civilians or a place; ``frame``: speech, intent, threat, refuse,
-ccomp_target or light). Among a trigger's patterns whose conditions hold, the one with the
-most conditions wins, so "sign an agreement" beats a bare "sign".
+the code when the target is civilians or a place; ``reverse``: the subject receives, so source
+and target swap; ``of_agent``: a noun's "of" phrase is who acts; ``frame``: speech, intent,
+threat, refuse, ccomp_target or light, and for word lists rather than triggers civil_place,
+military_site, frontier, water and reaction). Among a trigger's patterns whose conditions hold,
+the one with the most conditions wins, so "sign an agreement" beats a bare "sign".
 """
 
 from __future__ import annotations
@@ -59,6 +61,12 @@ class Pattern:
     #: Code when the target is a named person: killing a named leader is an assassination
     #: (186, an assault), not a battle between forces (19).
     person: str | None = None
+    #: The subject is the receiving side: "Ukraine received weapons from the United States"
+    #: is the United States giving (07) to Ukraine, so source and target swap.
+    reverse: bool = False
+    #: An intransitive act named by a noun: its "of" phrase is who acts ("the withdrawal of
+    #: Russian troops from Kherson"), not who suffers it.
+    of_agent: bool = False
 
     @property
     def specificity(self) -> int:
@@ -92,6 +100,8 @@ class Pattern:
             visitor=bool(d.get("visitor", False)),
             attribute=bool(d.get("attribute", False)),
             person=d.get("person"),
+            reverse=bool(d.get("reverse", False)),
+            of_agent=bool(d.get("of_agent", False)),
         )
 
 
@@ -103,6 +113,9 @@ class VerbPatterns:
         self.index: dict[tuple[str, str], list[Pattern]] = {}
         for p in patterns:
             self.index.setdefault((p.pos, p.lemma), []).append(p)
+        #: Every indexed word: a token whose lemma and form are both outside it can match no
+        #: pattern, so the sentence coder skips it without building candidates.
+        self.indexed_words = frozenset(lemma for _, lemma in self.index)
         self.light = frozenset(p.lemma for p in patterns if p.frame == "light")
         #: Nouns naming populated places ("the city of Dnipro" is attacked as a place) and
         #: military sites ("camps in Pakistan" are attacked as the state's).
@@ -111,6 +124,12 @@ class VerbPatterns:
         #: Nouns naming a frontier ("troops to the border with Ukraine"): the actor is the
         #: country the frontier is shared with, found under the noun.
         self.frontiers = frozenset(p.lemma for p in patterns if p.frame == "frontier")
+        #: Last words of names of open water ("the East Sea", "the Strait of Hormuz" is not one):
+        #: fire into them hits no one, so such a place is no target.
+        self.waters = frozenset(p.lemma for p in patterns if p.frame == "water")
+        #: Verbs whose object is a reaction to their subject: "the visit drew criticism from
+        #: Seoul" is Seoul criticising the visit's author.
+        self.reactions = frozenset(p.lemma for p in patterns if p.frame == "reaction")
 
     @classmethod
     def load(cls) -> VerbPatterns:
@@ -124,7 +143,7 @@ class VerbPatterns:
         found = self.index.get((pos, lemma))
         if found is None and pos == "NOUN":
             found = self.index.get((pos, tok.lower_))
-        return [p for p in (found or []) if p.frame not in ("light", "civil_place", "military_site")]
+        return [p for p in (found or []) if p.frame not in ("light", "civil_place", "military_site", "water", "reaction")]
 
     def match(self, tok: Token) -> tuple[Pattern | None, list[Token]]:
         """The most specific pattern whose conditions hold, and the tokens its ``obj`` used."""
