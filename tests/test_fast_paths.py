@@ -1,7 +1,8 @@
 """Shortcuts taken for speed must give what the plain computation gives.
 
 Each test pins one shortcut against the slow reference it replaced: the date prefilter and
-cache, field-by-field record dicts, line-break discovery from ORTH ids, and geo word spans.
+cache, field-by-field record dicts, line-break discovery from ORTH ids, geo word spans, and
+sentence starts from one array (the context state of bare sector words).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 import spacy
 
 from detente import dates, geo
-from detente.nlp.components import _newline_tokens
+from detente.nlp.components import _context_state, _newline_tokens, _sentence_starts, _states_by_sentence
 from detente.records import Actor, Event, Evidence, Location
 
 #: One expression per date pattern, plus vague and open-ended ones, each in a sentence.
@@ -109,3 +110,21 @@ def test_geo_word_spans_match_the_reference_loop() -> None:
     texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(3000)]
     for text in texts:
         assert geo._tokens(text) == _reference_tokens(text), repr(text)
+
+
+def test_sentence_starts_and_their_states_match_a_walk_over_the_sentences() -> None:
+    nlp = spacy.blank("en")
+    rnd = random.Random(2)
+    for _ in range(300):
+        doc = nlp(" ".join(rnd.choice(["Russia", "army", "said", "x", "."]) for _ in range(rnd.randint(1, 25))))
+        for tok in doc[1:]:
+            tok.is_sent_start = rnd.random() < 0.3
+        starts = _sentence_starts(doc)
+        assert starts == [sent.start for sent in doc.sents]
+        named = [(t.i, rnd.choice(["RUS", "UKR"])) for t in doc if t.text == "Russia"]
+        by_sent = _states_by_sentence(named, starts)
+        for tok in doc:
+            sent = tok.sent
+            found = {p for i, p in named if sent.start <= i < sent.end}
+            expected = next(iter(found)) if len(found) == 1 else None
+            assert _context_state(tok.i, by_sent, starts) == expected

@@ -82,9 +82,17 @@ def normalise(text: str) -> str:
 class ActorDictionary:
     """Surface form -> entries, plus sector words. Build with :meth:`load` (cached)."""
 
-    def __init__(self, forms: dict[str, list[ActorEntry]], sectors: dict[str, SectorWord]) -> None:
+    def __init__(
+        self,
+        forms: dict[str, list[ActorEntry]],
+        sectors: dict[str, SectorWord],
+        surface: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.forms = forms
         self.sectors = sectors
+        #: Key -> the forms as the data writes them ("modi" -> ("Modi",)). Keys are lower-cased for
+        #: lookup, but a short name is only safe to match in its written capitalisation.
+        self.surface: dict[str, tuple[str, ...]] = surface or {}
         self.max_words = max((len(f.split()) for f in forms), default=1)
 
     @classmethod
@@ -97,6 +105,7 @@ class ActorDictionary:
         """Build from parsed records keyed by file stem (``states``, ``people``, ...)."""
         forms: dict[str, list[ActorEntry]] = {}
         sectors: dict[str, SectorWord] = {}
+        surface: dict[str, tuple[str, ...]] = {}
 
         def add(form: str, entry: ActorEntry) -> None:
             key = normalise(form)
@@ -105,6 +114,9 @@ class ActorDictionary:
             bucket = forms.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
+            written = " ".join(form.replace("\u2019", "'").replace("\u2018", "'").split())
+            if written not in surface.get(key, ()):
+                surface[key] = (*surface.get(key, ()), written)
             if key.startswith("the ") and len(key) > 4:
                 add(key[4:], entry)
 
@@ -153,7 +165,7 @@ class ActorDictionary:
                 key = normalise(w)
                 if key and key not in sectors:
                     sectors[key] = word
-        return cls(forms, sectors)
+        return cls(forms, sectors, surface)
 
     def lookup(self, form: str) -> list[ActorEntry]:
         return self.forms.get(normalise(form), [])

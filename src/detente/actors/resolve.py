@@ -24,6 +24,9 @@ ROLE_SECTOR = {
     "other": "GOV",
 }
 
+#: Sectors that act for a state: with no name in the mention, a context country makes them its.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY"})
+
 _TOKEN = re.compile(r"[\w][\w'\-\.]*|[^\w\s]")
 
 
@@ -35,26 +38,49 @@ class Mention:
     sectors: tuple[SectorWord, ...]
 
 
-def _words(text: str) -> list[str]:
+def _words(text: str) -> list[tuple[str, str]]:
+    """The mention's words, each as written and with a trailing possessive stripped.
+
+    Both are kept: "Russia's army" needs "russia", but "Tigray People's Liberation Front" is a
+    name only with its "'s" (stripped, "people" is a civilian sector word).
+    """
     text = normalise(text)
     words = []
     for w in _TOKEN.findall(text):
+        bare = w
         if w.endswith("'s"):
-            w = w[:-2]
+            bare = w[:-2]
         elif w.endswith("'"):
-            w = w[:-1]
-        if w:
-            words.append(w)
+            bare = w[:-1]
+        if bare:
+            words.append((w, bare))
     return words
+
+
+def pick_entry(found: list[ActorEntry], date: str | None) -> ActorEntry:
+    """The entry a form stands for on ``date``: namesakes ("Aoun", "Clinton") are told apart
+    by who held a role then; otherwise (or when none did) the first entry in the data."""
+    if len(found) > 1 and found[0].kind == "person":
+        for e in found:
+            if e.kind == "person" and any(r.holds_on(date) for r in e.roles):
+                return e
+    return found[0]
 
 
 _KIND_RANK = {"person": 6, "group": 5, "org": 5, "state": 4, "capital": 3, "metonym": 3, "demonym": 3, "adjective": 2}
 
 
-def analyse(mention: str, dictionary: ActorDictionary | None = None) -> Mention:
-    """Longest-match the mention's words against the dictionary and the sector words."""
+def analyse(mention: str, dictionary: ActorDictionary | None = None, *, date: str | None = None) -> Mention:
+    """Longest-match the mention's words against the dictionary and the sector words.
+
+    A phrase is tried as written before its possessives are stripped; ``date`` picks between
+    namesakes (:func:`pick_entry`).
+    """
     d = dictionary or ActorDictionary.load()
-    words = _words(mention)
+    pairs = _words(mention)
+    raw = [w for w, _ in pairs]
+    words = [b for _, b in pairs]
+    possessive = raw != words
     entries: list[ActorEntry] = []
     sectors: list[SectorWord] = []
     i = 0
@@ -63,9 +89,9 @@ def analyse(mention: str, dictionary: ActorDictionary | None = None) -> Mention:
         hit = False
         for n in range(min(longest, len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + n])
-            found = d.forms.get(phrase)
+            found = (possessive and d.forms.get(" ".join(raw[i : i + n]))) or d.forms.get(phrase)
             if found:
-                entries.append(found[0])
+                entries.append(pick_entry(found, date))
                 i += n
                 hit = True
                 break
@@ -112,6 +138,9 @@ def actor_from(
     sector = sectors[-1].sector if sectors else None
     if entry is None:
         if generic is None:
+            # A state's sector word ("the army") acts for the state the context names.
+            if context_country and sector in STATE_SECTORS:
+                return Actor(mention, context_country, context_country + sector, context_country, sector, None)
             return None
         country = context_country
         code = (country or "") + generic.sector
@@ -146,5 +175,5 @@ def resolve_actor(
     >>> resolve_actor("Russian forces").code
     'RUSMIL'
     """
-    m = analyse(mention, dictionary)
+    m = analyse(mention, dictionary, date=date)
     return actor_from(mention.strip(), m.entry, m.sectors, date=date, context_country=context_country)
