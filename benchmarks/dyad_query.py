@@ -105,7 +105,7 @@ def build(path: Path, n: int) -> None:
                        1 + (floor(pow({k}, random()))::INT - 1) % {k} AS si,
                        1 + (floor(pow({k}, random()))::INT - 1) % {k} AS ti,
                        DATE '2000-01-01' + (random() * 9131)::INT AS d,
-                       1 + (random() * 19.99)::INT AS r,
+                       1 + floor(random() * 20)::INT AS r,  -- roots 01..20
                        random() AS u
                 FROM range({n}) t(i)
             ), ev AS (
