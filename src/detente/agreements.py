@@ -354,7 +354,8 @@ def _parties(event: Event) -> tuple[str, ...]:
 
 #: Finds the events that may bear on agreements between ``parties`` whose areas are ``places``
 #: and that were made on day ``since`` or later: every factual event from that day on with a
-#: party on either side or at one of the places (a superset is fine).
+#: party on either side or at one of the places (a superset is fine), each once, in order of
+#: day then ``event_id`` (the store streams them so; they are read once, as they come).
 RelatedEvents = Callable[[Sequence[str], Sequence[str], date | None], Iterable[Event]]
 
 
@@ -380,9 +381,9 @@ def track(
 
     def related(parties: Sequence[str], area: Sequence[str], since: date | None) -> list[Event]:
         who, where = set(parties), set(area)
-        return [
+        found = [
             e
-            for e in events
+            for e in {e.event_id: e for e in events}.values()
             if (
                 e.source.principal in who
                 or e.target.principal in who
@@ -390,6 +391,7 @@ def track(
             )
             and (since is None or (event_day(e) or date.min) >= since)
         ]
+        return sorted(found, key=lambda e: (event_day(e) or date.min, e.event_id))
 
     agreements: list[Agreement] = []
     for parties in sorted(making):
@@ -438,7 +440,9 @@ def track_parties(
     since = min((d.made for d in drafts if d.made is not None), default=None)
     if since is None:
         return [_finish(d, outlets) for d in drafts]
-    life = [
+    # A generator: for a hub party the related events are most of the store, so they are
+    # read as they stream from ``related`` (already in date order), never held at once.
+    life = (
         e
         for e in related(parties, area, since)
         if e.event_id not in making_ids
@@ -446,8 +450,7 @@ def track_parties(
         and not e.hypothetical
         and event_day(e) is not None
         and (_parties(e) == parties or not is_making(e))
-    ]
-    life = sorted({e.event_id: e for e in life}.values(), key=lambda e: (event_day(e) or date.min, e.event_id))
+    )
     _live(drafts, life, rules)
     return [_finish(d, outlets) for d in drafts]
 
@@ -484,7 +487,7 @@ def _drafts(making: Sequence[Event], window_days: int, rules: _Rules) -> list[_D
     return drafts
 
 
-def _live(drafts: Sequence[_Draft], life: Sequence[Event], rules: _Rules) -> None:
+def _live(drafts: Sequence[_Draft], life: Iterable[Event], rules: _Rules) -> None:
     """Read the life events (in date order) against the agreements in force on their dates."""
     # Agreements enter the indexes on the day they are made, and events arrive in date
     # order, so each event only meets agreements already made and not yet collapsed.

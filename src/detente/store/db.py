@@ -500,22 +500,34 @@ class Store:
         return self.events(source=a, target=b) + ([] if a == b else self.events(source=b, target=a))
 
     def related_events(
-        self, principals: Iterable[str], places: Iterable[str], since: date | None = None
-    ) -> list[Event]:
+        self, principals: Iterable[str], places: Iterable[str], since: date | None = None, *, chunk_size: int = 10_000
+    ) -> Iterator[Event]:
         """Factual events (not negated, not hypothetical) from day ``since`` on that have one of
-        ``principals`` on either side or happened at one of ``places`` (trimmed names)."""
+        ``principals`` on either side or happened at one of ``places`` (trimmed names), in
+        order of day then ``event_id``.
+
+        Streamed in chunks, not fetched at once: for a hub principal this is most of the
+        store, and agreement tracking reads each event once.
+        """
         who, where = sorted(set(principals)), sorted(set(places))
         params: list[Any] = [who, who, where]
         after = ""
         if since is not None:
             after, params = " AND day >= ?", [*params, since]
-        rows = self._query(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE NOT negated AND NOT hypothetical AND ("
-            "list_contains(?::VARCHAR[], source_principal) OR list_contains(?::VARCHAR[], target_principal) "
-            f"OR list_contains(?::VARCHAR[], trim(location_name))){after} ORDER BY day NULLS LAST, event_id",
-            params,
-        )
-        return [row_to_event(r) for r in rows]
+        cur = self.cursor()
+        try:
+            cur.execute(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE NOT negated AND NOT hypothetical AND ("
+                "list_contains(?::VARCHAR[], source_principal) OR list_contains(?::VARCHAR[], target_principal) "
+                f"OR list_contains(?::VARCHAR[], trim(location_name))){after} ORDER BY day NULLS LAST, event_id",
+                params,
+            )
+            while rows := cur.fetchmany(chunk_size):
+                yield from (row_to_event(r) for r in rows)
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            cur.close()
 
     def candidate_dyads(
         self,
