@@ -508,14 +508,6 @@ def _finish(cluster: _Open, outlets: Mapping[str, str]) -> EventCluster:
 # --------------------------------------------------------------------------- store
 
 
-def outlets_of(store: Any) -> dict[str, str]:
-    """``doc_id`` -> outlet for the store's articles that name one (empty if the store cannot say)."""
-    articles = getattr(store, "articles", None)
-    if articles is None:
-        return {}
-    return {a.id: a.outlet for a in articles() if getattr(a, "outlet", None)}
-
-
 @dataclass(frozen=True)
 class DerivedUpdate:
     """What one update of derived records did: which dyads it recomputed, how many records it saved."""

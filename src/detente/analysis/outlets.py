@@ -103,8 +103,6 @@ def compare_outlets(
 
 
 def outlet_profiles(store: Any, a: str, b: str, *, directed: bool = False) -> list[OutletProfile]:
-    """:func:`compare_outlets` over a store's events, with outlets read from its articles."""
-    from detente.merge import outlets_of
-
+    """:func:`compare_outlets` over a store's events, with outlets read for just their articles."""
     events = store.events(actor=a, include_flagged=False)
-    return compare_outlets(events, outlets_of(store), a, b, directed=directed)
+    return compare_outlets(events, store.outlets(e.doc_id for e in events), a, b, directed=directed)

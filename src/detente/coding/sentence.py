@@ -70,11 +70,15 @@ class SentenceCoder:
         self.patterns = VerbPatterns.load()
         self.words = ModalityWords.load()
         self.cameo = CameoTable.load()
+        #: The document and the events found so far in the sentence being coded, for rules
+        #: that look back ("..., and X condemned the arrests") or at the sentence's places.
+        self._ctx: DocContext | None = None
+        self._partial: list[_Raw] = []
 
     def code(self, sent: Span, ctx: DocContext) -> list[_Raw]:
         self._ctx = ctx
         out: list[_Raw] = []
-        self._partial = out  # events found so far in this sentence, for "..., and X condemned the arrests"
+        self._partial = out
         consumed: set[int] = set()
         matches: list[tuple[Token, Pattern, list[Token]]] = []
         brokers: list[Token] = []
@@ -561,7 +565,7 @@ class SentenceCoder:
         # and so are coercions ("detained ... condemned the arrests").
         family = {"18", "19", "20"} if nroot in ("18", "19", "20") else {"17"} if nroot == "17" else set()
         mine = {s.actor.principal for s in sources if s.actor}
-        for r in reversed(getattr(self, "_partial", [])):
+        for r in reversed(self._partial):
             if r.trigger.i >= v.i or r.negated or r.hypothetical or self._is_speech(r) or r.source.actor is None \
                     or r.source.actor.principal in mine:
                 continue
@@ -668,7 +672,7 @@ class SentenceCoder:
         """Whether a truce between two states is about a third country's war ("Russia and
         Turkey agreed to a ceasefire in Idlib"): a diplomatic agreement (057), whereas two
         states that stop fighting each other ("Israel and Iran agreed to a ceasefire") yield (0871)."""
-        ctx = getattr(self, "_ctx", None)
+        ctx = self._ctx
         if ctx is None:
             return True
         own = {s.actor.principal if s.actor else "", t.actor.principal if t.actor else ""}
