@@ -86,16 +86,29 @@ PRINCIPALS = (
 )
 
 
-def build(path: Path, n: int) -> None:
-    """Fill ``path`` with ``n`` synthetic events through one INSERT ... SELECT."""
+def build(
+    path: Path,
+    n: int,
+    *,
+    principals: tuple[str, ...] = PRINCIPALS,
+    days: int = 9131,
+    published_share: float = 0.0,
+    evidence: str = "synthetic sentence",
+) -> None:
+    """Fill ``path`` with ``n`` synthetic events through one INSERT ... SELECT.
+
+    ``days`` spreads them from 2000-01-01; ``published_share`` of them take their date from
+    the publication date (an interval for clustering) instead of the text.
+    """
     with Store(path) as store:
         conn = store.connection
         conn.execute(
             "CREATE TEMP TABLE principals AS SELECT unnest(?::VARCHAR[]) AS p, "
             "generate_subscripts(?::VARCHAR[], 1) AS k",
-            [list(PRINCIPALS), list(PRINCIPALS)],
+            [list(principals), list(principals)],
         )
-        k = len(PRINCIPALS)
+        k = len(principals)
+        conn.execute("SELECT setseed(0.42)")  # the same store for the same arguments
         conn.execute(
             f"""
             INSERT INTO events
@@ -104,7 +117,7 @@ def build(path: Path, n: int) -> None:
                        -- Zipf-ish pick: floor(k ** u) skews toward the first principals
                        1 + (floor(pow({k}, random()))::INT - 1) % {k} AS si,
                        1 + (floor(pow({k}, random()))::INT - 1) % {k} AS ti,
-                       DATE '2000-01-01' + (random() * 9131)::INT AS d,
+                       DATE '2000-01-01' + (random() * {days})::INT AS d,
                        1 + floor(random() * 20)::INT AS r,  -- roots 01..20
                        random() AS u
                 FROM range({n}) t(i)
@@ -121,12 +134,14 @@ def build(path: Path, n: int) -> None:
                    CASE WHEN r <= 5 THEN 1 WHEN r <= 8 THEN 2 WHEN r <= 13 THEN 3 ELSE 4 END,
                    round(10 - r, 1), NULL,
                    u < 0.03, u > 0.97,
-                   strftime(d, '%Y-%m-%d'), d, 'day', 'text',
+                   strftime(d, '%Y-%m-%d'), d, 'day',
+                   CASE WHEN (i * 7919) % 1000 < {round(published_share * 1000)} THEN 'published' ELSE 'text' END,
                    NULL, NULL, NULL, NULL, NULL,
-                   'synthetic sentence', 0, 18, 0.8, NULL, now()::TIMESTAMP,
+                   ?, 0, {len(evidence)}, 0.8, NULL, now()::TIMESTAMP,
                    least(sp, tp) || '|' || greatest(sp, tp)
             FROM ev
-            """
+            """,
+            [evidence],
         )
         conn.execute("CHECKPOINT")
 

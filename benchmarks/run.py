@@ -67,7 +67,7 @@ def steady_rate(engine: object, pipeline: Pipeline, articles: list[object], comm
     Starting workers and loading the model happen before the first batch comes back, so
     they are left out: what is measured is the rate a long run settles at.
     """
-    from detente.pipeline import batched
+    from detente.chunks import batched
 
     stamps: list[tuple[float, int]] = []
     for batch, _ in engine.map_batches(pipeline, batched(articles, commit)):  # type: ignore[attr-defined]

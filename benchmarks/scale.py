@@ -44,7 +44,8 @@ def _label(n: int) -> str:
 
 def child(mode: str, source: Path, db: Path) -> None:
     """Run one ingest in this (fresh) process and print its figures as JSON."""
-    from detente.pipeline import Pipeline, batched
+    from detente.chunks import batched
+    from detente.pipeline import Pipeline
     from detente.settings import load_settings
     from detente.store.db import Store
 

@@ -7,6 +7,8 @@ principals, CAMEO code, date, place and the sentence as evidence.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from typing import Any
 
 from detente.agreements import Agreement, is_making, kind_of, track, update_store
 from detente.coding.cameo import CameoTable
@@ -322,9 +324,9 @@ class RecordingStore(Store):
         super().__init__(":memory:")
         self.read_dyads: list[tuple[str, str]] = []
 
-    def dyad_events(self, a: str, b: str) -> list[Event]:
+    def iter_dyad_events(self, a: str, b: str, **options: Any) -> Iterator[Event]:
         self.read_dyads.append((a, b))
-        return super().dyad_events(a, b)
+        return super().iter_dyad_events(a, b, **options)
 
 
 def _articles(events: list[Event]) -> list[Article]:

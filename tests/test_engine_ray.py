@@ -13,11 +13,12 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
+from detente.chunks import batched
 from detente.cli import cli, sample_corpus
 from detente.engines.local import LocalEngine
 from detente.engines.ray import RayEngine, code_to_parquet, init_ray
 from detente.ingest.readers import read_documents
-from detente.pipeline import Pipeline, batched
+from detente.pipeline import Pipeline
 from detente.records import Article, Event
 from detente.settings import load_settings
 from detente.store.db import Store, row_to_event

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from detente.chunks import batched
 from detente.cli import sample_corpus
 from detente.engines.local import LocalEngine, split
 from detente.ingest.readers import read_documents
-from detente.pipeline import Pipeline, batched
+from detente.pipeline import Pipeline
 from detente.records import Article
 from detente.registry import engines
 from detente.settings import load_settings

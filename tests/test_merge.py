@@ -229,3 +229,47 @@ def test_every_report_lands_in_exactly_one_cluster_of_mutually_compatible_report
         if fixed_days:
             assert max(fixed_days) - min(fixed_days) <= window
         assert (c.date_from is None) == all(m.date is None for m in members)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(report, max_size=30), st.integers(min_value=0, max_value=5))
+def test_clusters_streamed_from_the_store_equal_those_clustered_in_memory(
+    reports: list[tuple[tuple[str, str], str, int, str, str | None]], window: int
+) -> None:
+    from detente.records import Article
+    from detente.store.db import Store
+
+    events = []
+    for i, ((src, tgt), code, day, how, place) in enumerate(reports):
+        when = None if how == "none" else ("2019-04" if how == "month" else f"2019-04-{day:02d}")
+        source = "published" if how == "published" else "text"
+        events.append(make_event(src, tgt, code, when, doc=f"d{i % 4}", sentence=i, date_source=source, place=place))
+    outlets = {f"d{i}": f"Outlet {i}" for i in range(4)}
+    with Store(":memory:") as store:
+        store.write_batch([Article(id=d, text="x", outlet=o) for d, o in outlets.items()], events)
+        update_store(store, window_days=window)
+        stored = store.clusters()
+    unique = list({e.event_id: e for e in events}.values())
+    assert stored == [c.to_dict() for c in cluster_events(unique, window_days=window, outlets=outlets)]
+
+
+def test_a_dyad_is_clustered_in_pieces_when_it_has_more_clusters_than_one_batch(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from detente import merge
+
+    monkeypatch.setattr(merge, "FINISH_BATCH", 2)
+    events = [make_event("RUS", "TUR", "040", f"2019-0{m}-01", doc=f"d{m}") for m in range(1, 8)]
+    store.write_batch([], events)
+    assert update_store(store, window_days=3).records == 7
+    assert [c["event_ids"] for c in store.clusters()] == [[e.event_id] for e in events]
+
+
+def test_the_clusterer_refuses_reports_out_of_its_order() -> None:
+    import pytest
+
+    from detente.clustering import Clusterer, report_of
+
+    later, earlier = (report_of(make_event("RUS", "TUR", "040", d), 3) for d in ("2019-05-02", "2019-05-01"))
+    clusterer = Clusterer(3)
+    clusterer.add(later)
+    with pytest.raises(ValueError, match="out of order"):
+        clusterer.add(earlier)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,33 @@ def test_dyads_lists_each_unordered_pair_once(store: Store) -> None:
         ],
     )
     assert store.dyads() == [("RUS", "TUR"), ("RUS", "USA")]
+
+
+def test_events_come_back_in_the_order_of_keys_the_caller_computed(store: Store) -> None:
+    events = [make_event("d1", i) for i in range(5)]
+    store.write_batch([], events)
+    keys = [(i % 2, -i, 0, e.event_id) for i, e in enumerate(events)]
+    walked = list(store.events_sorted_by(iter(keys)))
+    assert [k for k, _ in walked] == sorted(k[:3] for k in keys)
+    assert [e.event_id for _, e in walked] == [events[i].event_id for i in (4, 2, 0, 3, 1)]
+    assert list(store.events_sorted_by([])) == []
+
+
+def test_a_dyads_events_can_be_read_for_some_codes_only(store: Store) -> None:
+    deal = make_event("d1", 0, cameo="057")
+    clash = make_event("d1", 1, cameo="190")
+    store.write_batch([], [deal, clash])
+    assert [e.cameo for e in store.dyad_events("TUR", "RUS")] == ["057", "190"]
+    assert [e.cameo for e in store.dyad_events("RUS", "TUR", cameo_prefixes=["05", "08"])] == ["057"]
+
+
+def test_a_replacement_that_fails_half_way_keeps_the_old_clusters(store: Store) -> None:
+    store.save_clusters([{"cluster_id": "c-old", "source": "RUS", "target": "TUR"}])
+
+    def failing() -> Iterator[dict[str, str]]:
+        yield {"cluster_id": "c-new", "source": "RUS", "target": "TUR"}
+        raise RuntimeError("reading the events failed")
+
+    with pytest.raises(RuntimeError):
+        store.save_clusters(failing(), dyads=[("RUS", "TUR")])
+    assert [c["cluster_id"] for c in store.clusters()] == ["c-old"]

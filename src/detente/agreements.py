@@ -51,16 +51,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from detente.merge import (
-    DEFAULT_WINDOW_DAYS,
-    DerivedUpdate,
-    agreement_rules,
-    cluster_events,
-    code_matches,
-    event_day,
-    normalise_dyads,
-    window_setting,
-)
+from detente.clustering import DEFAULT_WINDOW_DAYS, agreement_rules, code_matches, event_day
+from detente.merge import DerivedUpdate, cluster_events, normalise_dyads, window_setting
 from detente.records import Event, Location
 
 #: Life states in the order an agreement can pass through them; "made" starts every history.
@@ -704,9 +696,14 @@ def update_store(
     else:
         todo = affected_dyads(store, dyads)
     places = place_words(store.place_names())
+    prefixes = making_prefixes()
     saved = 0
     for a, b in todo:
-        making = [e for e in store.dyad_events(a, b) if is_making(e)] if a != b else []
+        making = (
+            [e for e in store.iter_dyad_events(a, b, cameo_prefixes=prefixes) if is_making(e)]
+            if a != b
+            else []
+        )
         outlets = store.outlets(e.doc_id for e in making)
         found = track_parties(
             (a, b), making, store.related_events, places=places, outlets=outlets, window_days=window

@@ -34,91 +34,23 @@ Usage::
 
 from __future__ import annotations
 
-import bisect
-import calendar
 import hashlib
-import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache
-from importlib import resources
+from datetime import date
+from itertools import count, groupby
 from typing import Any
 
+from detente.clustering import (
+    DEFAULT_WINDOW_DAYS,
+    Clusterer,
+    ClusterState,
+    event_day,
+    order_key,
+    report_of,
+)
 from detente.records import Event, Location
-
-DEFAULT_WINDOW_DAYS = 3
-
-
-# --------------------------------------------------------------------------- data file
-
-
-@lru_cache(maxsize=1)
-def agreement_rules() -> dict[str, Any]:
-    """The parsed ``data/agreements.toml`` (shared by merge and agreements), read once."""
-    text = (resources.files("detente") / "data" / "agreements.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-def code_matches(code: str, prefixes: Iterable[str]) -> bool:
-    """True when ``code`` is one of ``prefixes`` or a child of one (``0871`` under ``087``)."""
-    return any(code.startswith(p) for p in prefixes)
-
-
-def is_symmetric(code: str) -> bool:
-    """Whether the direction of an event with this code carries no meaning for merging."""
-    return code_matches(code, agreement_rules()["merge"]["symmetric_codes"])
-
-
-# --------------------------------------------------------------------------- dates
-
-
-@dataclass(frozen=True)
-class DateSpan:
-    """Where an event's true date can lie: ``lo``..``hi`` inclusive; ``point`` when the text fixed the day."""
-
-    lo: date
-    hi: date
-    point: bool
-
-
-def parse_date(value: str) -> tuple[date, date]:
-    """First and last day of a ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` date."""
-    parts = value[:10].split("-")
-    year = int(parts[0])
-    if len(parts) == 1:
-        return date(year, 1, 1), date(year, 12, 31)
-    month = int(parts[1])
-    if len(parts) == 2:
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    day = date(year, month, int(parts[2]))
-    return day, day
-
-
-def date_span(event: Event, *, window_days: int = DEFAULT_WINDOW_DAYS) -> DateSpan | None:
-    """The interval an event's date lies in (see the module docstring), or None when undated."""
-    if not event.date:
-        return None
-    try:
-        lo, hi = parse_date(event.date)
-    except ValueError:
-        return None
-    if event.date_source == "published" or event.date_source == "inferred":
-        # The report came out on ``hi``; the event happened on it or in the days before.
-        return DateSpan(lo - timedelta(days=window_days), hi, point=False)
-    return DateSpan(lo, hi, point=lo == hi)
-
-
-def event_day(event: Event) -> date | None:
-    """The first day an event's date allows, for ordering events in time (None when undated)."""
-    if not event.date:
-        return None
-    try:
-        return parse_date(event.date)[0]
-    except ValueError:
-        return None
-
 
 # --------------------------------------------------------------------------- records
 
@@ -261,84 +193,6 @@ def _location_dict(location: Location | None) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- clustering
 
 
-def same_place(a: Location, b: Location) -> bool:
-    """Two resolved places are the same when their gazetteer ids, or else their names, agree."""
-    if a.geonameid is not None and b.geonameid is not None:
-        return a.geonameid == b.geonameid
-    return a.name.casefold() == b.name.casefold()
-
-
-class _Open:
-    """A cluster being built: its members and the running bounds that make the checks O(1)."""
-
-    def __init__(self, event: Event, span: DateSpan | None) -> None:
-        self.members: list[Event] = [event]
-        self.root = event.root
-        self.symmetric = is_symmetric(event.cameo)
-        self.source = event.source.principal
-        self.target = event.target.principal
-        self.location = event.location
-        self.undated = span is None
-        # Points fixed by the text: the cluster's earliest and latest.
-        self.point_lo: date | None = None
-        self.point_hi: date | None = None
-        # Intersection of all interval members: every point must lie inside it.
-        self.cap_lo: date | None = None
-        self.cap_hi: date | None = None
-        if span is not None:
-            self._take(span)
-
-    def _take(self, span: DateSpan) -> None:
-        if span.point:
-            self.point_lo = span.lo if self.point_lo is None else min(self.point_lo, span.lo)
-            self.point_hi = span.hi if self.point_hi is None else max(self.point_hi, span.hi)
-        else:
-            self.cap_lo = span.lo if self.cap_lo is None else max(self.cap_lo, span.lo)
-            self.cap_hi = span.hi if self.cap_hi is None else min(self.cap_hi, span.hi)
-
-    def dates_fit(self, span: DateSpan | None, window_days: int) -> bool:
-        if span is None or self.undated:
-            return span is None and self.undated
-        window = timedelta(days=window_days)
-        point_lo, point_hi = self.point_lo, self.point_hi
-        cap_lo, cap_hi = self.cap_lo, self.cap_hi
-        if span.point:
-            point_lo = span.lo if point_lo is None else min(point_lo, span.lo)
-            point_hi = span.hi if point_hi is None else max(point_hi, span.hi)
-        else:
-            cap_lo = span.lo if cap_lo is None else max(cap_lo, span.lo)
-            cap_hi = span.hi if cap_hi is None else min(cap_hi, span.hi)
-        if point_lo is not None and point_hi is not None and point_hi - point_lo > window:
-            return False
-        if cap_lo is not None and cap_hi is not None:
-            if cap_lo > cap_hi:
-                return False
-            if point_lo is not None and point_hi is not None and (point_lo < cap_lo or point_hi > cap_hi):
-                return False
-        return True
-
-    def accepts(self, event: Event, span: DateSpan | None, window_days: int) -> bool:
-        if event.root != self.root:
-            return False
-        if (event.negated, event.hypothetical) != (self.members[0].negated, self.members[0].hypothetical):
-            return False
-        src, tgt = event.source.principal, event.target.principal
-        reverse_ok = self.symmetric and is_symmetric(event.cameo) and (tgt, src) == (self.source, self.target)
-        if (src, tgt) != (self.source, self.target) and not reverse_ok:
-            return False
-        if self.location is not None and event.location is not None and not same_place(self.location, event.location):
-            return False
-        return self.dates_fit(span, window_days)
-
-    def add(self, event: Event, span: DateSpan | None) -> None:
-        self.members.append(event)
-        self.symmetric = self.symmetric and is_symmetric(event.cameo)
-        if self.location is None and event.location is not None:
-            self.location = event.location
-        if span is not None:
-            self._take(span)
-
-
 def cluster_events(
     events: Iterable[Event],
     *,
@@ -347,95 +201,21 @@ def cluster_events(
 ) -> list[EventCluster]:
     """Merge reports of the same event across articles; see the module docstring for the rules.
 
-    Three passes, so that firm dates anchor clusters and vague ones attach to them:
-    first the reports whose text fixed the day (in date order), then the reports with an
-    interval (narrowest first; each joins the compatible cluster with a fixed date nearest
-    its end, else another interval cluster, else starts its own), then undated reports.
-    Output is deterministic: the same events in any order give the same clusters, ordered
-    by start date then ``cluster_id`` (undated clusters last). ``outlets`` maps ``doc_id``
-    to the outlet that published it, so clusters can say which outlets carried the event.
+    The reports are fed to a :class:`~detente.clustering.Clusterer` in its order (firm
+    dates first, then intervals narrowest first, then undated), so firm dates anchor
+    clusters and vague ones attach to them. Output is deterministic: the same events in any
+    order give the same clusters, ordered by start date then ``cluster_id`` (undated
+    clusters last). ``outlets`` maps ``doc_id`` to the outlet that published it, so clusters
+    can say which outlets carried the event.
     """
-    points: list[tuple[Event, DateSpan]] = []
-    intervals: list[tuple[Event, DateSpan]] = []
-    undated: list[Event] = []
-    for event in events:
-        span = date_span(event, window_days=window_days)
-        if span is None:
-            undated.append(event)
-        elif span.point:
-            points.append((event, span))
-        else:
-            intervals.append((event, span))
-    points.sort(key=lambda item: (item[1].lo, item[0].event_id))
-    intervals.sort(key=lambda item: (item[1].hi - item[1].lo, item[1].hi, item[0].event_id))
-    undated.sort(key=lambda e: e.event_id)
-
-    window = timedelta(days=window_days)
-    # Per unordered dyad: clusters in order of their first member's earliest date.
-    by_dyad: dict[frozenset[str], list[tuple[date, int, _Open]]] = defaultdict(list)
-    everything: list[_Open] = []
-
-    def start(event: Event, span: DateSpan | None) -> None:
-        cluster = _Open(event, span)
-        everything.append(cluster)
-        if span is not None:
-            bisect.insort(by_dyad[_dyad_key(event)], (span.lo, len(everything), cluster), key=lambda t: t[:2])
-
-    for event, span in points:
-        # Points arrive in date order: only the latest clusters of the dyad can still take one.
-        found = None
-        for seed, _, cluster in reversed(by_dyad[_dyad_key(event)]):
-            if seed < span.lo - window:
-                break
-            if cluster.accepts(event, span, window_days):
-                found = cluster
-                break
-        if found is None:
-            start(event, span)
-        else:
-            found.add(event, span)
-
-    # A cluster's dates reach at most ``window`` past its seed for points, or the seed
-    # interval's width: this bounds how far back a new report must look.
-    widest = timedelta(0)
-    for event, span in intervals:
-        seeded = by_dyad[_dyad_key(event)]
-        right = bisect.bisect_right(seeded, span.hi + window, key=lambda t: t[0])
-        best: tuple[tuple[int, int, int], _Open] | None = None
-        for index in range(right - 1, -1, -1):
-            seed, order, cluster = seeded[index]
-            if seed < span.lo - window - widest:
-                break
-            if not cluster.accepts(event, span, window_days):
-                continue
-            anchor = cluster.point_hi or cluster.cap_hi or seed
-            rank = (0 if cluster.point_lo is not None else 1, abs((span.hi - anchor).days), order)
-            if best is None or rank < best[0]:
-                best = (rank, cluster)
-        if best is None:
-            start(event, span)
-            widest = max(widest, span.hi - span.lo)
-        else:
-            best[1].add(event, span)
-
-    loose: dict[frozenset[str], list[_Open]] = defaultdict(list)
-    for event in undated:
-        for cluster in loose[_dyad_key(event)]:
-            if cluster.accepts(event, None, window_days):
-                cluster.add(event, None)
-                break
-        else:
-            cluster = _Open(event, None)
-            loose[_dyad_key(event)].append(cluster)
-            everything.append(cluster)
-
-    result = [_finish(c, outlets or {}) for c in everything]
+    reports = sorted(((report_of(e, window_days), e) for e in events), key=lambda item: order_key(item[0]))
+    clusterer = Clusterer(window_days)
+    members: dict[int, list[Event]] = defaultdict(list)
+    for report, event in reports:
+        members[clusterer.add(report)].append(event)
+    result = [finish_cluster(clusterer.clusters[n], group, outlets or {}) for n, group in members.items()]
     result.sort(key=lambda c: (c.date_from is None, c.date_from or "", c.cluster_id))
     return result
-
-
-def _dyad_key(event: Event) -> frozenset[str]:
-    return frozenset((event.source.principal, event.target.principal))
 
 
 def cluster_id_for(event_id: str) -> str:
@@ -458,10 +238,12 @@ def representative_code(codes: Sequence[str]) -> str:
     return best
 
 
-def _finish(cluster: _Open, outlets: Mapping[str, str]) -> EventCluster:
+def finish_cluster(
+    cluster: ClusterState, members: Sequence[Event], outlets: Mapping[str, str]
+) -> EventCluster:
+    """The cluster record: ``members`` in the order they joined, with their evidence."""
     from detente.coding.cameo import CameoTable
 
-    members = cluster.members
     first = members[0]
     earliest = min(members, key=lambda m: (event_day(m) or date.max, m.event_id))
     codes = [m.cameo for m in members]
@@ -543,16 +325,51 @@ def update_store(
 ) -> DerivedUpdate:
     """Re-cluster the events of ``dyads`` (default: every dyad) and replace their stored clusters.
 
-    Clusters never span dyads, so each dyad is read, clustered and saved on its own: memory
-    is bounded by the largest dyad, and an ingest recomputes only the dyads it touched while
-    every other dyad's clusters stay as a full run would leave them.
+    Clusters never span dyads, so each dyad is clustered and saved on its own, and an ingest
+    recomputes only the dyads it touched while every other dyad's clusters stay as a full
+    run would leave them. Within a dyad nothing is held whole: see :func:`dyad_clusters`.
     """
     window = window_setting(window_days)
     todo = all_dyads(store) if dyads is None else normalise_dyads(dyads)
     saved = 0
     for a, b in todo:
-        events = store.dyad_events(a, b)
-        outlets = store.outlets(e.doc_id for e in events)
-        clusters = cluster_events(events, window_days=window, outlets=outlets)
-        saved += store.save_clusters([c.to_dict() for c in clusters], dyads=[(a, b)])
+        saved += store.save_clusters(dyad_clusters(store, a, b, window_days=window), dyads=[(a, b)])
     return DerivedUpdate(dyads=tuple(todo), records=saved)
+
+
+#: Clusters finished together, so their outlets are read in one query.
+FINISH_BATCH = 1_000
+
+
+def dyad_clusters(store: Any, a: str, b: str, *, window_days: int) -> Iterator[dict[str, Any]]:
+    """The cluster records of one dyad, streamed, equal to ``cluster_events`` over its events.
+
+    A hub dyad can hold most of a store, so its events pass through three times instead of
+    being held: once for their sort keys (DuckDB sorts them, spilling to disk if it must),
+    once in that order through the clusterer, which keeps only each cluster's bounds, and
+    once grouped by the cluster each joined, to write the records with their evidence.
+    """
+    keys = (order_key(report_of(e, window_days)) for e in store.iter_dyad_events(a, b))
+    clusterer = Clusterer(window_days)
+    joined = count()
+
+    def assignments() -> Iterator[tuple[int, int, int, str]]:
+        for _, event in store.events_sorted_by(keys):
+            yield (clusterer.add(report_of(event, window_days)), next(joined), 0, event.event_id)
+
+    by_cluster = groupby(store.events_sorted_by(assignments()), key=lambda item: item[0][0])
+    batch: list[tuple[int, list[Event]]] = []
+    for number, group in by_cluster:
+        batch.append((number, [event for _, event in group]))
+        if len(batch) >= FINISH_BATCH:
+            yield from _finish_batch(store, clusterer, batch)
+            batch = []
+    yield from _finish_batch(store, clusterer, batch)
+
+
+def _finish_batch(
+    store: Any, clusterer: Clusterer, batch: list[tuple[int, list[Event]]]
+) -> Iterator[dict[str, Any]]:
+    outlets = store.outlets(e.doc_id for _, members in batch for e in members)
+    for number, members in batch:
+        yield finish_cluster(clusterer.clusters[number], members, outlets).to_dict()

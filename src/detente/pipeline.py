@@ -18,10 +18,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from detente.chunks import batched
 from detente.errors import DetenteError
 from detente.records import Article, Event
 from detente.settings import Settings, load_settings
@@ -56,12 +56,6 @@ class RunResult:
     @property
     def failed(self) -> bool:
         return bool(self.errors)
-
-
-def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 class Pipeline:

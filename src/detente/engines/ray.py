@@ -229,8 +229,8 @@ class FileCoder(BatchCoder):
     """
 
     def __call__(self, batch: dict[str, Any]) -> Iterator[Any]:
+        from detente.chunks import batched
         from detente.ingest.readers import read_documents, read_file
-        from detente.pipeline import batched
 
         settings = self.pipeline.settings
 

@@ -38,6 +38,7 @@ from typing import Any
 
 import duckdb
 
+from detente.chunks import batched
 from detente.errors import NotFound, StoreError
 from detente.records import Article, Event
 from detente.store.derived import (
@@ -45,7 +46,8 @@ from detente.store.derived import (
     CLUSTER_DYAD_SQL,
     agreement_rows,
     cluster_rows,
-    replace_rows,
+    delete_rows,
+    insert_rows,
     split_dyad,
 )
 from detente.store.migrations import MIGRATIONS
@@ -82,6 +84,10 @@ __all__ = [
     "parse_day",
     "row_to_event",
 ]
+
+
+#: Derived records inserted per statement while a replacement streams in.
+DERIVED_CHUNK = 2_000
 
 
 @dataclass(frozen=True)
@@ -423,10 +429,13 @@ class Store:
     def save_clusters(
         self, records: Iterable[dict[str, Any]], *, dyads: Iterable[tuple[str, str]] | None = None
     ) -> int:
-        """Replace the stored event clusters: all of them, or (``dyads``) those of these dyads only."""
-        rows = cluster_rows(records)
-        self._replace("event_clusters", rows, CLUSTER_DYAD_SQL, dyads)
-        return len(rows)
+        """Replace the stored event clusters: all of them, or (``dyads``) those of these dyads only.
+
+        ``records`` may be a generator reading this store: they are written in chunks as they
+        come, inside one transaction, so readers see the old clusters or the new, never a mix.
+        """
+        chunks = (cluster_rows(chunk) for chunk in batched(records, DERIVED_CHUNK))
+        return self._replace("event_clusters", chunks, CLUSTER_DYAD_SQL, dyads)
 
     def clusters(self, *, a: str | None = None, b: str | None = None) -> list[dict[str, Any]]:
         """Stored clusters, optionally those involving principal ``a`` (and ``b``), in id order."""
@@ -445,9 +454,8 @@ class Store:
         self, records: Iterable[dict[str, Any]], *, dyads: Iterable[tuple[str, str]] | None = None
     ) -> int:
         """Replace the stored agreements: all of them, or (``dyads``) those whose parties are these dyads."""
-        rows = agreement_rows(records)
-        self._replace("agreements", rows, AGREEMENT_DYAD_SQL, dyads)
-        return len(rows)
+        chunks = (agreement_rows(chunk) for chunk in batched(records, DERIVED_CHUNK))
+        return self._replace("agreements", chunks, AGREEMENT_DYAD_SQL, dyads)
 
     def agreements(self, *, party: str | None = None) -> list[dict[str, Any]]:
         """Stored agreements, optionally only those ``party`` is a party to."""
@@ -495,9 +503,79 @@ class Store:
         )
         return {name for (name,) in rows}
 
-    def dyad_events(self, a: str, b: str) -> list[Event]:
-        """Every event of the unordered dyad ``a``-``b`` (both directions), in :meth:`events` order."""
-        return self.events(source=a, target=b) + ([] if a == b else self.events(source=b, target=a))
+    def dyad_events(self, a: str, b: str, *, cameo_prefixes: Sequence[str] | None = None) -> list[Event]:
+        """Every event of the unordered dyad ``a``-``b`` (both directions), in :meth:`events` order.
+
+        ``cameo_prefixes`` keeps only events whose code starts with one of them, filtered in
+        SQL, so a caller after a dyad's deals does not build every clash of a hub dyad.
+        """
+        return list(self.iter_dyad_events(a, b, cameo_prefixes=cameo_prefixes))
+
+    def iter_dyad_events(
+        self, a: str, b: str, *, cameo_prefixes: Sequence[str] | None = None, chunk_size: int = 10_000
+    ) -> Iterator[Event]:
+        """Like :meth:`dyad_events` but streamed, ``chunk_size`` rows at a time."""
+        where = ["dyad = ?"]
+        params: list[Any] = [dyad_key(a, b)]
+        if cameo_prefixes is not None:
+            where.append("list_bool_or([starts_with(cameo, p) for p in ?::VARCHAR[]])")
+            params.append(sorted(set(cameo_prefixes)))
+        yield from self._stream(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)} "
+            "ORDER BY day NULLS LAST, doc_id, sentence, event_id",
+            params,
+            chunk_size,
+        )
+
+    def events_sorted_by(
+        self, keys: Iterable[tuple[int, int, int, str]], *, chunk_size: int = 10_000
+    ) -> Iterator[tuple[tuple[int, int, int], Event]]:
+        """The events named by ``keys`` (three integers and an ``event_id`` each), in key order.
+
+        For orders only Python can compute (a clustering order, a grouping): the keys go to a
+        temporary table and DuckDB sorts them, spilling to disk when it must, so a caller
+        can walk millions of events in its own order without holding a list of them. Keys
+        are read whole before the first event comes back; they may stream from another
+        query of this store.
+        """
+        import uuid
+
+        import pyarrow as pa
+
+        table = f"_sorted_{uuid.uuid4().hex}"
+        cur = self.cursor()
+        try:
+            cur.execute(f"CREATE TEMP TABLE {table} (k0 BIGINT, k1 BIGINT, k2 BIGINT, event_id VARCHAR)")
+            for chunk in batched(keys, chunk_size):
+                arrow = pa.table(
+                    {name: list(column) for name, column in zip(("k0", "k1", "k2", "event_id"), zip(*chunk))}
+                )
+                cur.register("_sorted_chunk", arrow)
+                cur.execute(f"INSERT INTO {table} SELECT k0, k1, k2, event_id FROM _sorted_chunk")
+                cur.unregister("_sorted_chunk")
+            columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+            cur.execute(
+                f"SELECT k.k0, k.k1, k.k2, {columns} FROM {table} k JOIN events e USING (event_id) "
+                "ORDER BY k.k0, k.k1, k.k2, k.event_id"
+            )
+            while rows := cur.fetchmany(chunk_size):
+                for row in rows:
+                    yield (row[0], row[1], row[2]), row_to_event(row[3:])
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            cur.close()
+
+    def _stream(self, sql: str, params: Sequence[Any], chunk_size: int) -> Iterator[Event]:
+        cur = self.cursor()
+        try:
+            cur.execute(sql, list(params))
+            while rows := cur.fetchmany(chunk_size):
+                yield from (row_to_event(r) for r in rows)
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            cur.close()
 
     def related_events(
         self, principals: Iterable[str], places: Iterable[str], since: date | None = None, *, chunk_size: int = 10_000
@@ -560,21 +638,30 @@ class Store:
     def _replace(
         self,
         table: str,
-        rows: list[tuple[Any, ...]],
+        chunks: Iterable[list[tuple[Any, ...]]],
         dyad_sql: str,
         dyads: Iterable[tuple[str, str]] | None,
-    ) -> None:
+    ) -> int:
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it without --read-only to write")
+        written = 0
         with self._lock:
             conn = self._conn
             try:
                 conn.execute("BEGIN TRANSACTION")
-                replace_rows(conn, table, rows, dyad_sql, dyads)
+                delete_rows(conn, table, dyad_sql, dyads)
+                for rows in chunks:
+                    if rows:
+                        insert_rows(conn, table, rows)
+                        written += len(rows)
                 conn.execute("COMMIT")
             except duckdb.Error as exc:
                 conn.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: {table} not written: {exc}") from exc
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return written
 
 
 def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:

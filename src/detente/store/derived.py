@@ -80,22 +80,16 @@ def agreement_rows(records: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
     ]
 
 
-def replace_rows(
-    conn: duckdb.DuckDBPyConnection,
-    table: str,
-    rows: list[tuple[Any, ...]],
-    dyad_sql: str,
-    dyads: Iterable[tuple[str, str]] | None,
+def delete_rows(
+    conn: duckdb.DuckDBPyConnection, table: str, dyad_sql: str, dyads: Iterable[tuple[str, str]] | None
 ) -> None:
-    """Delete ``table``'s rows (all, or those of ``dyads``) and insert ``rows``; the caller
-    holds the transaction, so readers see the old rows or the new ones, never neither."""
+    """Delete ``table``'s rows: all, or those of ``dyads``. The caller holds the transaction
+    in which the replacements are inserted, so readers see the old rows or the new, never neither."""
     if dyads is None:
         conn.execute(f"DELETE FROM {table}")
     else:
         keys = sorted({dyad_key(a, b) for a, b in dyads})
         conn.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], {dyad_sql})", [keys])
-    if rows:
-        insert_rows(conn, table, rows)
 
 
 def _require_id(rec: dict[str, Any], name: str) -> str:

@@ -23,12 +23,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
 import duckdb
 
+from detente.chunks import batched
 from detente.errors import BadInput, InvalidQuery, StoreError
 from detente.records import Event
 from detente.store.db import RECORD_COLUMNS, Store, event_filters, event_to_row, row_to_event
@@ -46,12 +46,6 @@ _BOOL_COLUMNS = {"negated", "hypothetical"}
 
 def _record_row(event: Event) -> tuple[Any, ...]:
     return event_to_row(event)[: len(RECORD_COLUMNS)]
-
-
-def _chunks(events: Iterable[Event], size: int = CHUNK) -> Iterator[list[Event]]:
-    it = iter(events)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 def _events_of(source: Iterable[Event] | Store, filters: dict[str, Any]) -> Iterable[Event]:
@@ -91,7 +85,7 @@ def export_csv(events: Iterable[Event] | Store, path: str | Path, **filters: Any
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(RECORD_COLUMNS)
-        for chunk in _chunks(_events_of(events, filters)):
+        for chunk in batched(_events_of(events, filters), CHUNK):
             writer.writerows(tuple(_csv_cell(v) for v in _record_row(e)) for e in chunk)
             n += len(chunk)
     return n
@@ -117,7 +111,7 @@ def export_parquet(events: Iterable[Event] | Store, path: str | Path, **filters:
     schema = pa.schema([(c, _ARROW_TYPES[c]) for c in RECORD_COLUMNS])
     n = 0
     with pq.ParquetWriter(str(path), schema) as writer:
-        for chunk in _chunks(_events_of(events, filters)):
+        for chunk in batched(_events_of(events, filters), CHUNK):
             columns = list(zip(*(_record_row(e) for e in chunk), strict=True))
             writer.write_table(pa.table(dict(zip(RECORD_COLUMNS, columns, strict=True)), schema=schema))
             n += len(chunk)
@@ -129,7 +123,7 @@ def _write_lines(
 ) -> int:
     n = 0
     with open(path, "w", encoding="utf-8") as fh:
-        for chunk in _chunks(_events_of(events, filters)):
+        for chunk in batched(_events_of(events, filters), CHUNK):
             fh.write("".join(line(e) + "\n" for e in chunk))
             n += len(chunk)
     return n
@@ -303,7 +297,7 @@ def import_events(
     files = sorted(f for f in p.iterdir() if f.suffix.lower() in _SUFFIXES) if p.is_dir() else [p]
     added = 0
     for f in files:
-        for chunk in _chunks(read_events(f, fmt=fmt, on_error=on_error), batch_size):
+        for chunk in batched(read_events(f, fmt=fmt, on_error=on_error), batch_size):
             added += store.upsert_events(chunk)
             if dyads is not None:
                 dyads.update(

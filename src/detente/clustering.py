@@ -1,0 +1,341 @@
+"""The clustering rules as a state machine: reports in, one cluster number per report out.
+
+:mod:`detente.merge` states the rules (which reports of a dyad are one event). This module
+runs them, and owns only what the decision needs: a report's dyad, code, modality, place
+and date span (:class:`Report`), and each open cluster's running bounds
+(:class:`ClusterState`), never the reports' evidence. That split is what lets a store
+re-cluster a dyad of millions of events: the reports stream in from DuckDB in
+:func:`order_key` order, the clusterer keeps a few hundred bytes per cluster, and the
+members are read back from the store cluster by cluster (``merge.update_store``).
+In memory (``merge.cluster_events``) the same clusterer is fed a sorted list, so the two
+paths give the same clusters by construction.
+
+Usage::
+
+    clusterer = Clusterer(window_days=3)
+    for report in sorted(reports, key=order_key):
+        number = clusterer.add(report)   # the cluster this report joined or started
+    state = clusterer.clusters[number]
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from detente.records import Event, Location
+
+DEFAULT_WINDOW_DAYS = 3
+
+
+# --------------------------------------------------------------------------- data file
+
+
+@lru_cache(maxsize=1)
+def agreement_rules() -> dict[str, Any]:
+    """The parsed ``data/agreements.toml`` (shared by merge and agreements), read once."""
+    text = (resources.files("detente") / "data" / "agreements.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def code_matches(code: str, prefixes: Iterable[str]) -> bool:
+    """True when ``code`` is one of ``prefixes`` or a child of one (``0871`` under ``087``)."""
+    return any(code.startswith(p) for p in prefixes)
+
+
+def is_symmetric(code: str) -> bool:
+    """Whether the direction of an event with this code carries no meaning for merging."""
+    return code_matches(code, agreement_rules()["merge"]["symmetric_codes"])
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """Where an event's true date can lie: ``lo``..``hi`` inclusive; ``point`` when the text fixed the day."""
+
+    lo: date
+    hi: date
+    point: bool
+
+
+def parse_date(value: str) -> tuple[date, date]:
+    """First and last day of a ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` date."""
+    parts = value[:10].split("-")
+    year = int(parts[0])
+    if len(parts) == 1:
+        return date(year, 1, 1), date(year, 12, 31)
+    month = int(parts[1])
+    if len(parts) == 2:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    day = date(year, month, int(parts[2]))
+    return day, day
+
+
+def date_span(event: Event, *, window_days: int = DEFAULT_WINDOW_DAYS) -> DateSpan | None:
+    """The interval an event's date lies in (see :mod:`detente.merge`), or None when undated."""
+    if not event.date:
+        return None
+    try:
+        lo, hi = parse_date(event.date)
+    except ValueError:
+        return None
+    if event.date_source == "published" or event.date_source == "inferred":
+        # The report came out on ``hi``; the event happened on it or in the days before.
+        return DateSpan(lo - timedelta(days=window_days), hi, point=False)
+    return DateSpan(lo, hi, point=lo == hi)
+
+
+def event_day(event: Event) -> date | None:
+    """The first day an event's date allows, for ordering events in time (None when undated)."""
+    if not event.date:
+        return None
+    try:
+        return parse_date(event.date)[0]
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What the clustering decision reads of one event: no evidence, no actor details."""
+
+    event_id: str
+    root: str
+    cameo: str
+    source: str
+    target: str
+    negated: bool
+    hypothetical: bool
+    location: Location | None
+    span: DateSpan | None
+
+
+def report_of(event: Event, window_days: int) -> Report:
+    return Report(
+        event_id=event.event_id,
+        root=event.root,
+        cameo=event.cameo,
+        source=event.source.principal,
+        target=event.target.principal,
+        negated=event.negated,
+        hypothetical=event.hypothetical,
+        location=event.location,
+        span=date_span(event, window_days=window_days),
+    )
+
+
+def order_key(report: Report) -> tuple[int, int, int, str]:
+    """The order the clusterer must see reports in, as integers a database can sort on.
+
+    Firm dates first, by day, so they anchor clusters; then intervals, narrowest first and
+    by their end; then undated reports; ties by ``event_id`` so any input order gives the
+    same clusters.
+    """
+    span = report.span
+    if span is None:
+        return (2, 0, 0, report.event_id)
+    if span.point:
+        return (0, span.lo.toordinal(), 0, report.event_id)
+    return (1, (span.hi - span.lo).days, span.hi.toordinal(), report.event_id)
+
+
+def same_place(a: Location, b: Location) -> bool:
+    """Two resolved places are the same when their gazetteer ids, or else their names, agree."""
+    if a.geonameid is not None and b.geonameid is not None:
+        return a.geonameid == b.geonameid
+    return a.name.casefold() == b.name.casefold()
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+class ClusterState:
+    """A cluster being built: the running bounds that make the checks O(1), not its members."""
+
+    __slots__ = (
+        "cap_hi",
+        "cap_lo",
+        "hypothetical",
+        "location",
+        "negated",
+        "point_hi",
+        "point_lo",
+        "root",
+        "source",
+        "symmetric",
+        "target",
+        "undated",
+    )  # fmt: skip
+
+    def __init__(self, report: Report) -> None:
+        self.root = report.root
+        self.symmetric = is_symmetric(report.cameo)
+        self.source = report.source
+        self.target = report.target
+        self.location = report.location
+        self.negated = report.negated
+        self.hypothetical = report.hypothetical
+        self.undated = report.span is None
+        # Points fixed by the text: the cluster's earliest and latest.
+        self.point_lo: date | None = None
+        self.point_hi: date | None = None
+        # Intersection of all interval members: every point must lie inside it.
+        self.cap_lo: date | None = None
+        self.cap_hi: date | None = None
+        if report.span is not None:
+            self._take(report.span)
+
+    def _take(self, span: DateSpan) -> None:
+        if span.point:
+            self.point_lo = span.lo if self.point_lo is None else min(self.point_lo, span.lo)
+            self.point_hi = span.hi if self.point_hi is None else max(self.point_hi, span.hi)
+        else:
+            self.cap_lo = span.lo if self.cap_lo is None else max(self.cap_lo, span.lo)
+            self.cap_hi = span.hi if self.cap_hi is None else min(self.cap_hi, span.hi)
+
+    def dates_fit(self, span: DateSpan | None, window_days: int) -> bool:
+        if span is None or self.undated:
+            return span is None and self.undated
+        window = timedelta(days=window_days)
+        point_lo, point_hi = self.point_lo, self.point_hi
+        cap_lo, cap_hi = self.cap_lo, self.cap_hi
+        if span.point:
+            point_lo = span.lo if point_lo is None else min(point_lo, span.lo)
+            point_hi = span.hi if point_hi is None else max(point_hi, span.hi)
+        else:
+            cap_lo = span.lo if cap_lo is None else max(cap_lo, span.lo)
+            cap_hi = span.hi if cap_hi is None else min(cap_hi, span.hi)
+        if point_lo is not None and point_hi is not None and point_hi - point_lo > window:
+            return False
+        if cap_lo is not None and cap_hi is not None:
+            if cap_lo > cap_hi:
+                return False
+            if point_lo is not None and point_hi is not None and (point_lo < cap_lo or point_hi > cap_hi):
+                return False
+        return True
+
+    def accepts(self, report: Report, window_days: int) -> bool:
+        if report.root != self.root:
+            return False
+        if (report.negated, report.hypothetical) != (self.negated, self.hypothetical):
+            return False
+        src, tgt = report.source, report.target
+        reverse_ok = (
+            self.symmetric and is_symmetric(report.cameo) and (tgt, src) == (self.source, self.target)
+        )
+        if (src, tgt) != (self.source, self.target) and not reverse_ok:
+            return False
+        if (
+            self.location is not None
+            and report.location is not None
+            and not same_place(self.location, report.location)
+        ):
+            return False
+        return self.dates_fit(report.span, window_days)
+
+    def add(self, report: Report) -> None:
+        self.symmetric = self.symmetric and is_symmetric(report.cameo)
+        if self.location is None and report.location is not None:
+            self.location = report.location
+        if report.span is not None:
+            self._take(report.span)
+
+
+def _dyad_key(report: Report) -> frozenset[str]:
+    return frozenset((report.source, report.target))
+
+
+class Clusterer:
+    """Assigns each report to a cluster, given reports in :func:`order_key` order.
+
+    Three phases, told apart by the report's span, so that firm dates anchor clusters and
+    vague ones attach to them: a report whose text fixed the day joins the latest compatible
+    cluster of its dyad (points arrive in date order, so only clusters seeded in the last
+    ``window_days`` can take it); a report with an interval joins the compatible cluster with
+    a fixed date nearest its end, else another interval cluster, else starts its own; an
+    undated report joins the first compatible undated cluster.
+    """
+
+    def __init__(self, window_days: int = DEFAULT_WINDOW_DAYS) -> None:
+        self.window_days = window_days
+        self._window = timedelta(days=window_days)
+        #: Every cluster so far, by number (the order they were started in).
+        self.clusters: list[ClusterState] = []
+        # Per unordered dyad: dated clusters in order of their first member's earliest date.
+        self._dated: dict[frozenset[str], list[tuple[date, int, ClusterState]]] = defaultdict(list)
+        self._undated: dict[frozenset[str], list[int]] = defaultdict(list)
+        # A cluster's dates reach at most ``window`` past its seed for points, or the seed
+        # interval's width: this bounds how far back an interval report must look.
+        self._widest = timedelta(0)
+        self._last: tuple[int, int, int, str] | None = None
+
+    def add(self, report: Report) -> int:
+        """The number of the cluster ``report`` joined or started."""
+        key = order_key(report)
+        if self._last is not None and key < self._last:
+            raise ValueError(f"reports out of order: {report.event_id} after {self._last[3]}")
+        self._last = key
+        if report.span is None:
+            return self._add_undated(report)
+        if report.span.point:
+            return self._add_point(report, report.span)
+        return self._add_interval(report, report.span)
+
+    def _start(self, report: Report) -> int:
+        number = len(self.clusters)
+        self.clusters.append(ClusterState(report))
+        if report.span is None:
+            self._undated[_dyad_key(report)].append(number)
+        else:
+            entry = (report.span.lo, number, self.clusters[number])
+            bisect.insort(self._dated[_dyad_key(report)], entry, key=lambda t: t[:2])
+        return number
+
+    def _add_point(self, report: Report, span: DateSpan) -> int:
+        for seed, number, cluster in reversed(self._dated[_dyad_key(report)]):
+            if seed < span.lo - self._window:
+                break
+            if cluster.accepts(report, self.window_days):
+                cluster.add(report)
+                return number
+        return self._start(report)
+
+    def _add_interval(self, report: Report, span: DateSpan) -> int:
+        seeded = self._dated[_dyad_key(report)]
+        right = bisect.bisect_right(seeded, span.hi + self._window, key=lambda t: t[0])
+        best: tuple[tuple[int, int, int], int] | None = None
+        for index in range(right - 1, -1, -1):
+            seed, number, cluster = seeded[index]
+            if seed < span.lo - self._window - self._widest:
+                break
+            if not cluster.accepts(report, self.window_days):
+                continue
+            anchor = cluster.point_hi or cluster.cap_hi or seed
+            rank = (0 if cluster.point_lo is not None else 1, abs((span.hi - anchor).days), number)
+            if best is None or rank < best[0]:
+                best = (rank, number)
+        if best is None:
+            self._widest = max(self._widest, span.hi - span.lo)
+            return self._start(report)
+        self.clusters[best[1]].add(report)
+        return best[1]
+
+    def _add_undated(self, report: Report) -> int:
+        for number in self._undated[_dyad_key(report)]:
+            if self.clusters[number].accepts(report, self.window_days):
+                self.clusters[number].add(report)
+                return number
+        return self._start(report)
