@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import json
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -134,6 +135,39 @@ def report_of(event: Event, window_days: int) -> Report:
         hypothetical=event.hypothetical,
         location=event.location,
         span=date_span(event, window_days=window_days),
+    )
+
+
+def report_payload(report: Report) -> str:
+    """``report`` as one string, so a store can sort reports for the clusterer (see :func:`report_from_payload`)."""
+    loc, span = report.location, report.span
+    return json.dumps(
+        [
+            report.root,
+            report.cameo,
+            report.source,
+            report.target,
+            report.negated,
+            report.hypothetical,
+            None if loc is None else [loc.name, loc.country, loc.lat, loc.lon, loc.geonameid],
+            None if span is None else [span.lo.toordinal(), span.hi.toordinal(), span.point],
+        ],
+        ensure_ascii=False,
+    )
+
+
+def report_from_payload(event_id: str, payload: str) -> Report:
+    root, cameo, source, target, negated, hypothetical, loc, span = json.loads(payload)
+    return Report(
+        event_id=event_id,
+        root=root,
+        cameo=cameo,
+        source=source,
+        target=target,
+        negated=negated,
+        hypothetical=hypothetical,
+        location=None if loc is None else Location(*loc),
+        span=None if span is None else DateSpan(date.fromordinal(span[0]), date.fromordinal(span[1]), span[2]),
     )
 
 

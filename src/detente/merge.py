@@ -48,7 +48,9 @@ from detente.clustering import (
     ClusterState,
     event_day,
     order_key,
+    report_from_payload,
     report_of,
+    report_payload,
 )
 from detente.records import Event, Location
 
@@ -338,26 +340,30 @@ def update_store(
 
 
 #: Clusters finished together, so their outlets are read in one query.
-FINISH_BATCH = 1_000
+FINISH_BATCH = 200
+#: Rows fetched at a time from the store's sorts: whole events with evidence, kept few.
+SORT_CHUNK = 1_000
 
 
 def dyad_clusters(store: Any, a: str, b: str, *, window_days: int) -> Iterator[dict[str, Any]]:
     """The cluster records of one dyad, streamed, equal to ``cluster_events`` over its events.
 
-    A hub dyad can hold most of a store, so its events pass through three times instead of
-    being held: once for their sort keys (DuckDB sorts them, spilling to disk if it must),
-    once in that order through the clusterer, which keeps only each cluster's bounds, and
-    once grouped by the cluster each joined, to write the records with their evidence.
+    A hub dyad can hold most of a store, so it is never held: its events are read once and
+    reduced to what the clustering decision needs (no evidence), DuckDB sorts those
+    reports into the clusterer's order (spilling to disk past its memory limit), the
+    clusterer keeps only each cluster's bounds, and the events are read again grouped by
+    the cluster each joined, to write the records with their evidence.
     """
-    keys = (order_key(report_of(e, window_days)) for e in store.iter_dyad_events(a, b))
+    reports = (report_of(e, window_days) for e in store.iter_dyad_events(a, b, ordered=False))
     clusterer = Clusterer(window_days)
     joined = count()
 
     def assignments() -> Iterator[tuple[int, int, int, str]]:
-        for _, event in store.events_sorted_by(keys):
-            yield (clusterer.add(report_of(event, window_days)), next(joined), 0, event.event_id)
+        keyed = ((*order_key(r), report_payload(r)) for r in reports)
+        for _, _, _, event_id, payload in store.sorted_by_key(keyed, chunk_size=SORT_CHUNK):
+            yield (clusterer.add(report_from_payload(event_id, payload)), next(joined), 0, event_id)
 
-    by_cluster = groupby(store.events_sorted_by(assignments()), key=lambda item: item[0][0])
+    by_cluster = groupby(store.events_sorted_by(assignments(), chunk_size=SORT_CHUNK), key=lambda item: item[0][0])
     batch: list[tuple[int, list[Event]]] = []
     for number, group in by_cluster:
         batch.append((number, [event for _, event in group]))

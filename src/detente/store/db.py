@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -512,55 +513,84 @@ class Store:
         return list(self.iter_dyad_events(a, b, cameo_prefixes=cameo_prefixes))
 
     def iter_dyad_events(
-        self, a: str, b: str, *, cameo_prefixes: Sequence[str] | None = None, chunk_size: int = 10_000
+        self,
+        a: str,
+        b: str,
+        *,
+        cameo_prefixes: Sequence[str] | None = None,
+        ordered: bool = True,
+        chunk_size: int = 10_000,
     ) -> Iterator[Event]:
-        """Like :meth:`dyad_events` but streamed, ``chunk_size`` rows at a time."""
+        """Like :meth:`dyad_events` but streamed, ``chunk_size`` rows at a time.
+
+        ``ordered=False`` returns them in storage order: DuckDB then streams them from the
+        table instead of sorting the whole dyad first, which a hub dyad makes large.
+        """
         where = ["dyad = ?"]
         params: list[Any] = [dyad_key(a, b)]
         if cameo_prefixes is not None:
             where.append("list_bool_or([starts_with(cameo, p) for p in ?::VARCHAR[]])")
             params.append(sorted(set(cameo_prefixes)))
         yield from self._stream(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)} "
-            "ORDER BY day NULLS LAST, doc_id, sentence, event_id",
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)}"
+            + (" ORDER BY day NULLS LAST, doc_id, sentence, event_id" if ordered else ""),
             params,
             chunk_size,
         )
+
+    def sorted_by_key(
+        self, items: Iterable[tuple[int, int, int, str, str]], *, chunk_size: int = 10_000
+    ) -> Iterator[tuple[int, int, int, str, str]]:
+        """``items`` (three integers, an id and a payload string each) back in key order.
+
+        An external sort for orders only Python can compute (a clustering order): DuckDB
+        sorts the items in a temporary table, spilling to disk past its memory limit, so a
+        caller can walk millions of records in its own order without holding a list of
+        them. Items are read whole before the first comes back; they may stream from
+        another query of this store.
+        """
+        with self._sort_table(items, chunk_size) as (cur, table):
+            cur.execute(f"SELECT k0, k1, k2, id, payload FROM {table} ORDER BY k0, k1, k2, id")
+            while rows := cur.fetchmany(chunk_size):
+                yield from rows
 
     def events_sorted_by(
         self, keys: Iterable[tuple[int, int, int, str]], *, chunk_size: int = 10_000
     ) -> Iterator[tuple[tuple[int, int, int], Event]]:
         """The events named by ``keys`` (three integers and an ``event_id`` each), in key order.
 
-        For orders only Python can compute (a clustering order, a grouping): the keys go to a
-        temporary table and DuckDB sorts them, spilling to disk when it must, so a caller
-        can walk millions of events in its own order without holding a list of them. Keys
-        are read whole before the first event comes back; they may stream from another
-        query of this store.
+        As :meth:`sorted_by_key`, for a grouping of whole events (a cluster's members).
         """
+        items = ((k0, k1, k2, event_id, "") for k0, k1, k2, event_id in keys)
+        with self._sort_table(items, chunk_size) as (cur, table):
+            columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+            cur.execute(
+                f"SELECT k.k0, k.k1, k.k2, {columns} FROM {table} k JOIN events e ON e.event_id = k.id "
+                "ORDER BY k.k0, k.k1, k.k2, k.id"
+            )
+            while rows := cur.fetchmany(chunk_size):
+                for row in rows:
+                    yield (row[0], row[1], row[2]), row_to_event(row[3:])
+
+    @contextmanager
+    def _sort_table(
+        self, items: Iterable[tuple[int, int, int, str, str]], chunk_size: int
+    ) -> Iterator[tuple[duckdb.DuckDBPyConnection, str]]:
+        """A cursor holding ``items`` in a temporary table of its own, dropped with the cursor."""
         import uuid
 
         import pyarrow as pa
 
         table = f"_sorted_{uuid.uuid4().hex}"
+        names = ("k0", "k1", "k2", "id", "payload")
         cur = self.cursor()
         try:
-            cur.execute(f"CREATE TEMP TABLE {table} (k0 BIGINT, k1 BIGINT, k2 BIGINT, event_id VARCHAR)")
-            for chunk in batched(keys, chunk_size):
-                arrow = pa.table(
-                    {name: list(column) for name, column in zip(("k0", "k1", "k2", "event_id"), zip(*chunk))}
-                )
-                cur.register("_sorted_chunk", arrow)
-                cur.execute(f"INSERT INTO {table} SELECT k0, k1, k2, event_id FROM _sorted_chunk")
-                cur.unregister("_sorted_chunk")
-            columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
-            cur.execute(
-                f"SELECT k.k0, k.k1, k.k2, {columns} FROM {table} k JOIN events e USING (event_id) "
-                "ORDER BY k.k0, k.k1, k.k2, k.event_id"
-            )
-            while rows := cur.fetchmany(chunk_size):
-                for row in rows:
-                    yield (row[0], row[1], row[2]), row_to_event(row[3:])
+            cur.execute(f"CREATE TEMP TABLE {table} (k0 BIGINT, k1 BIGINT, k2 BIGINT, id VARCHAR, payload VARCHAR)")
+            for chunk in batched(items, chunk_size):
+                cur.register("_sort_chunk", pa.table({n: list(c) for n, c in zip(names, zip(*chunk))}))
+                cur.execute(f"INSERT INTO {table} SELECT {', '.join(names)} FROM _sort_chunk")
+                cur.unregister("_sort_chunk")
+            yield cur, table
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
         finally:
