@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # A normal (non-editable) install, so a data file missing from package-data fails here, not on a user's machine.
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-scale lint typecheck install clean docs
+.PHONY: demo test bench bench-scale bench-derived lint typecheck install clean docs
 
 demo: $(STAMP)
 	$(BIN)/detente demo --db demo.duckdb
@@ -19,6 +19,10 @@ bench: $(STAMP)
 # Peak memory of streaming ingest at 1k/10k/100k generated articles (long: minutes to an hour).
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+
+# Peak memory of recomputing clusters and agreements for one hub dyad of 10k/100k/1M events (minutes).
+bench-derived: $(STAMP)
+	$(BIN)/python benchmarks/derived_memory.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

@@ -417,3 +417,15 @@ def test_any_split_of_the_events_into_ingests_gives_the_full_recompute() -> None
             for lo, hi in zip([0, *cuts], [*cuts, len(shuffled)], strict=True):
                 _ingest(store, shuffled[lo:hi])
             assert (store.clusters(), store.agreements()) == expected, seed
+
+
+def test_a_place_with_a_sharp_s_is_found_as_written_by_the_tracker_and_by_the_store() -> None:
+    from detente.agreements import Words, making_prefixes
+
+    evidence = "The ceasefire signed on the Grenzstraße held through the night."
+    assert Words(["Grenzstraße"]).find(evidence)
+    assert Words(["GRENZSTRAßE"]).find(evidence)
+    event = ev("ARM", "AZE", "057", "2020-11-10", evidence)
+    with Store(":memory:") as store:
+        store.write_batch([], [event])
+        assert store.candidate_dyads(prefixes=making_prefixes(), mentioning=["Grenzstraße"]) == [("ARM", "AZE")]

@@ -201,10 +201,15 @@ class Agreement:
 
 
 class Words:
-    """A word list from the data file, matched case-insensitively on whole words."""
+    """A word list from the data file, matched case-insensitively on whole words.
+
+    Case is compared by simple lower-casing, as the store's SQL pre-filter does it: full
+    case folding would turn "Straße" into "strasse", which the regex then fails to find in
+    "Straße" while the store's ``lower()`` still does.
+    """
 
     def __init__(self, words: Iterable[str]) -> None:
-        phrases = sorted({w.strip().casefold() for w in words if w.strip()}, key=lambda w: (-len(w), w))
+        phrases = sorted({w.strip().lower() for w in words if w.strip()}, key=lambda w: (-len(w), w))
         self._pattern = (
             re.compile(
                 r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")(?!\w)",
