@@ -8,12 +8,18 @@ so with the corpus. Here each size is a store whose events almost all belong to 
 length of history grows; a fresh process recomputes every cluster and agreement and
 reports its own peak RSS. Flat means the largest size peaks where the smallest does.
 
+Each size runs twice: with DuckDB's own memory limit (80% of RAM), and capped with the
+``store_memory_limit`` setting (``--cap``, 256MB by default), under which DuckDB spills
+the sorts and temporary tables that the records stream through. Python's own share is
+bounded either way (the clusterer keeps a few hundred bytes per cluster of the dyad).
+
 The stores are generated in SQL (``dyad_query.build``): 30% of the events take their date
 from the publication (intervals for clustering), the rest fix the day in the text.
 
 Run: ``python benchmarks/derived_memory.py [--sizes N ...]``. Prints ``name: value``
-lines: ``derived_peak_rss_mb_10k``, ``derived_seconds_10k``, ``derived_clusters_10k``, ...
-and ``derived_base_rss_mb`` (the same process opening the store and doing nothing).
+lines: ``derived_peak_rss_mb_10k``, ``derived_peak_rss_mb_10k_capped``, ``derived_seconds_10k``,
+``derived_clusters_10k``, ... and ``derived_base_rss_mb`` (the same process opening the store
+and doing nothing).
 """
 
 from __future__ import annotations
@@ -40,14 +46,14 @@ EVIDENCE = (
 )
 
 
-def child(db: Path, work: bool) -> None:
+def child(db: Path, work: bool, cap: str) -> None:
     """Recompute derived records in this (fresh) process and print its figures as JSON."""
     from detente import agreements, merge
     from detente.store.db import Store
 
     t0 = time.perf_counter()
     clusters = 0
-    with Store(db) as store:
+    with Store(db, memory_limit=cap or None) as store:
         if work:
             clusters = merge.update_store(store).records
             agreements.update_store(store)
@@ -56,9 +62,9 @@ def child(db: Path, work: bool) -> None:
     print(json.dumps({"seconds": seconds, "peak_rss_mb": rss, "clusters": clusters}))
 
 
-def measure(db: Path, work: bool) -> dict[str, float]:
+def measure(db: Path, work: bool, cap: str = "") -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(db), "work" if work else "idle"],
+        [sys.executable, __file__, "--child", str(db), "work" if work else "idle", cap],
         check=True,
         capture_output=True,
         text=True,
@@ -73,11 +79,12 @@ def _label(n: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--child", nargs=2, metavar=("DB", "WORK"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("DB", "WORK", "CAP"), help=argparse.SUPPRESS)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--cap", default="256MB", help="store_memory_limit for the capped runs")
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child[0]), args.child[1] == "work")
+        child(Path(args.child[0]), args.child[1] == "work", args.child[2])
         return
     with tempfile.TemporaryDirectory(prefix="detente-derived-") as tmp:
         for i, n in enumerate(args.sizes):
@@ -90,6 +97,9 @@ def main() -> None:
             print(f"derived_peak_rss_mb_{label}: {f['peak_rss_mb']:.0f}")
             print(f"derived_seconds_{label}: {f['seconds']:.1f}")
             print(f"derived_clusters_{label}: {int(f['clusters'])}")
+            capped = measure(db, work=True, cap=args.cap)
+            print(f"derived_peak_rss_mb_{label}_capped: {capped['peak_rss_mb']:.0f}")
+            print(f"derived_seconds_{label}_capped: {capped['seconds']:.1f}")
             sys.stdout.flush()
             db.unlink()
 

@@ -108,6 +108,7 @@ def build(
             [list(principals), list(principals)],
         )
         k = len(principals)
+        conn.execute("SET enable_progress_bar = false")
         conn.execute("SELECT setseed(0.42)")  # the same store for the same arguments
         conn.execute(
             f"""

@@ -142,6 +142,17 @@ def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     assert "unknown setting 'batchsize'" in result.stderr
 
 
+def test_the_store_memory_limit_setting_reaches_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "capped.duckdb"
+    (tmp_path / "one.txt").write_text("Russia and Turkey signed a ceasefire in Moscow on Monday.", encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["--setting", "store_memory_limit", "lots", "ingest", str(tmp_path / "one.txt"), "--db", str(db)])
+    assert bad.exit_code == 1
+    assert "memory limit 'lots' is not a size" in bad.stderr
+    good = CliRunner().invoke(cli, ["-q", "--setting", "store_memory_limit", "256MB", "ingest", str(tmp_path / "one.txt"), "--db", str(db)])
+    assert good.exit_code == 0, good.stderr
+    assert "RUS" in invoke("events", "--db", str(db)).stdout
+
+
 def test_actor_resolves_leaders_by_their_time_in_office() -> None:
     result = invoke("actor", "Erdogan", "--date", "2016-08-09")
     assert json.loads(result.stdout)["principal"] == "TUR"

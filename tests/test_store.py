@@ -358,3 +358,11 @@ def test_a_replacement_that_fails_half_way_keeps_the_old_clusters(store: Store) 
     with pytest.raises(RuntimeError):
         store.save_clusters(failing(), dyads=[("RUS", "TUR")])
     assert [c["cluster_id"] for c in store.clusters()] == ["c-old"]
+
+
+def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Path) -> None:
+    with Store(tmp_path / "capped.duckdb", memory_limit="300MB") as store:
+        limit = store.connection.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert limit is not None and limit[0].replace(" ", "") in {"286.1MiB", "300.0MB"}
+    with pytest.raises(StoreError, match="not a size"):
+        Store(tmp_path / "capped.duckdb", memory_limit="lots")

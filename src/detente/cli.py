@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import click
 
@@ -29,12 +29,22 @@ DEFAULT_DB = "detente.duckdb"
 EVENT_FORMATS = ("table", "jsonl", "csv")
 
 
+if TYPE_CHECKING:
+    from detente.store.db import Store
+
+
 class State:
     """What the group options decided, handed to every command."""
 
     def __init__(self, settings: Settings, quiet: bool) -> None:
         self.settings = settings
         self.quiet = quiet
+
+    def store(self, db: str, *, read_only: bool = False) -> Store:
+        """The database at ``db``, opened with the settings' memory limit."""
+        from detente.store.db import Store
+
+        return Store(db, read_only=read_only, memory_limit=self.settings.store_memory_limit or None)
 
 
 def _state(ctx: click.Context) -> State:
@@ -203,7 +213,6 @@ def ingest(
     line on stderr and skipped; the exit code is 1 if any were.
     """
     from detente.pipeline import Pipeline
-    from detente.store.db import Store
 
     state = _state(ctx)
     settings = state.settings
@@ -220,7 +229,7 @@ def ingest(
                 click.echo(f"wrote {n} events to {parquet_dir}", err=True)
             return
         pipeline = Pipeline(settings=settings)
-        with Store(db) as store, progressbar(state, _estimate_documents(sources), "coding") as bar:
+        with state.store(db) as store, progressbar(state, _estimate_documents(sources), "coding") as bar:
             result = pipeline.run(
                 list(sources), store, engine=engine, recode=recode, on_error=report_bad_input, progress=bar.update
             )
@@ -364,10 +373,9 @@ def events(db: str, limit: int, fmt: str, **opts: Any) -> None:
 @click.pass_context
 def export_(ctx: click.Context, /, db: str, fmt: str, output: str, **opts: Any) -> None:
     """Export stored events as CSV, Parquet, JSON Lines or PLOVER JSON Lines."""
-    from detente.store.db import Store
     from detente.store.export import export_store
 
-    with user_errors(), Store(db, read_only=True) as store:
+    with user_errors(), _state(ctx).store(db, read_only=True) as store:
         n = export_store(store, output, fmt, **_filters(opts))
     if not _state(ctx).quiet:
         click.echo(f"wrote {n} events to {output}", err=True)
@@ -380,10 +388,9 @@ def export_(ctx: click.Context, /, db: str, fmt: str, output: str, **opts: Any) 
 def import_(ctx: click.Context, file: str, db: str) -> None:
     """Load event records (JSON Lines or a Parquet file/dataset written by detente) into a database."""
     from detente.pipeline import update_derived_records
-    from detente.store.db import Store
     from detente.store.export import import_events
 
-    with user_errors(), Store(db) as store:
+    with user_errors(), _state(ctx).store(db) as store:
         touched: set[tuple[str, str]] = set()
         n = import_events(store, file, on_error=report_bad_input, dyads=touched)
         update_derived_records(store, touched)
@@ -401,9 +408,8 @@ def optimize(ctx: click.Context, db: str) -> None:
     Run it after a large ingest; events added later are still found, only less quickly.
     """
     from detente.pipeline import update_derived_records
-    from detente.store.db import Store
 
-    with user_errors(), Store(db) as store:
+    with user_errors(), _state(ctx).store(db) as store:
         store.optimize()
         update_derived_records(store)
     if not _state(ctx).quiet:
@@ -471,9 +477,8 @@ def agreements(db: str, party: str | None, as_json: bool) -> None:
 def report(ctx: click.Context, a: str, b: str, db: str, output: str, freq: str) -> None:
     """Write a self-contained HTML report on the A-B dyad (opens offline, plots included)."""
     from detente.report import write_report
-    from detente.store.db import Store
 
-    with user_errors(), Store(db, read_only=True) as store:
+    with user_errors(), _state(ctx).store(db, read_only=True) as store:
         path = write_report(store, a.upper(), b.upper(), output, freq=freq)
     if not _state(ctx).quiet:
         click.echo(f"wrote {path}", err=True)
@@ -511,12 +516,11 @@ def demo(ctx: click.Context, db: str) -> None:
     """Run the main job on the bundled sample corpus and print the Russia-Turkey relation."""
     from detente.analysis.summary import summarise
     from detente.pipeline import Pipeline
-    from detente.store.db import Store
 
     state = _state(ctx)
     corpus = sample_corpus()
     with user_errors():
-        with Store(db) as store, progressbar(state, _estimate_documents([str(corpus)]), "coding") as bar:
+        with state.store(db) as store, progressbar(state, _estimate_documents([str(corpus)]), "coding") as bar:
             result = Pipeline(settings=state.settings).run(
                 [corpus], store, on_error=report_bad_input, progress=bar.update
             )

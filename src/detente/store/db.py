@@ -28,6 +28,7 @@ Example::
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -87,6 +88,8 @@ __all__ = [
 ]
 
 
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
 #: Derived records inserted per statement while a replacement streams in.
 DERIVED_CHUNK = 2_000
 
@@ -111,8 +114,15 @@ class Store:
     at a time; a second writer gets a :class:`StoreError` that says so.
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None
+    ) -> None:
+        """``memory_limit`` caps DuckDB's memory (``"512MB"``, ``"2GB"``; the ``store_memory_limit``
+        setting): past it, the sorts and temporary tables that derived records stream through
+        spill to disk instead of growing with the largest dyad."""
         self.path = str(path)
+        if memory_limit and not _MEMORY_LIMIT.fullmatch(memory_limit.strip()):
+            raise StoreError(f"memory limit {memory_limit!r} is not a size: use a number and a unit, such as 512MB or 2GB")
         self.read_only = read_only
         self._lock = threading.RLock()
         if read_only and self.path == ":memory:":
@@ -135,6 +145,8 @@ class Store:
                     )
             else:
                 MIGRATIONS.apply(self._conn)
+            if memory_limit:
+                self._conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")
         except BaseException:
             self._conn.close()
             raise
