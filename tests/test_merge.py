@@ -207,16 +207,23 @@ report = st.tuples(
 )
 
 
+def events_of(reports: list[tuple[tuple[str, str], str, int, str, str | None]], articles: int = 0) -> list[Event]:
+    """Events for drawn reports: one article each, or spread over ``articles`` articles."""
+    events = []
+    for i, ((src, tgt), code, day, how, place) in enumerate(reports):
+        when = None if how == "none" else ("2019-04" if how == "month" else f"2019-04-{day:02d}")
+        source = "published" if how == "published" else "text"
+        doc = f"d{i % articles}" if articles else f"d{i}"
+        events.append(make_event(src, tgt, code, when, doc=doc, sentence=i, date_source=source, place=place))
+    return events
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(report, max_size=25), st.integers(min_value=0, max_value=5))
 def test_every_report_lands_in_exactly_one_cluster_of_mutually_compatible_reports(
     reports: list[tuple[tuple[str, str], str, int, str, str | None]], window: int
 ) -> None:
-    events = []
-    for i, ((src, tgt), code, day, how, place) in enumerate(reports):
-        when = None if how == "none" else ("2019-04" if how == "month" else f"2019-04-{day:02d}")
-        source = "published" if how == "published" else "text"
-        events.append(make_event(src, tgt, code, when, doc=f"d{i}", date_source=source, place=place))
+    events = events_of(reports)
     clusters = cluster_events(events, window_days=window)
     ids = [i for c in clusters for i in c.event_ids]
     assert sorted(ids) == sorted(e.event_id for e in events)
@@ -239,11 +246,7 @@ def test_clusters_streamed_from_the_store_equal_those_clustered_in_memory(
     from detente.records import Article
     from detente.store.db import Store
 
-    events = []
-    for i, ((src, tgt), code, day, how, place) in enumerate(reports):
-        when = None if how == "none" else ("2019-04" if how == "month" else f"2019-04-{day:02d}")
-        source = "published" if how == "published" else "text"
-        events.append(make_event(src, tgt, code, when, doc=f"d{i % 4}", sentence=i, date_source=source, place=place))
+    events = events_of(reports, articles=4)
     outlets = {f"d{i}": f"Outlet {i}" for i in range(4)}
     with Store(":memory:") as store:
         store.write_batch([Article(id=d, text="x", outlet=o) for d, o in outlets.items()], events)

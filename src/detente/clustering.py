@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import json
+import sys
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -158,12 +159,13 @@ def report_payload(report: Report) -> str:
 
 def report_from_payload(event_id: str, payload: str) -> Report:
     root, cameo, source, target, negated, hypothetical, loc, span = json.loads(payload)
+    # Interned: the clusterer keeps these per cluster, and a hub dyad has few distinct values.
     return Report(
         event_id=event_id,
-        root=root,
-        cameo=cameo,
-        source=source,
-        target=target,
+        root=sys.intern(root),
+        cameo=sys.intern(cameo),
+        source=sys.intern(source),
+        target=sys.intern(target),
         negated=negated,
         hypothetical=hypothetical,
         location=None if loc is None else Location(*loc),

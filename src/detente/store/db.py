@@ -634,20 +634,13 @@ class Store:
         after = ""
         if since is not None:
             after, params = " AND day >= ?", [*params, since]
-        cur = self.cursor()
-        try:
-            cur.execute(
-                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE NOT negated AND NOT hypothetical AND ("
-                "list_contains(?::VARCHAR[], source_principal) OR list_contains(?::VARCHAR[], target_principal) "
-                f"OR list_contains(?::VARCHAR[], trim(location_name))){after} ORDER BY day NULLS LAST, event_id",
-                params,
-            )
-            while rows := cur.fetchmany(chunk_size):
-                yield from (row_to_event(r) for r in rows)
-        except duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}") from exc
-        finally:
-            cur.close()
+        yield from self._stream(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE NOT negated AND NOT hypothetical AND ("
+            "list_contains(?::VARCHAR[], source_principal) OR list_contains(?::VARCHAR[], target_principal) "
+            f"OR list_contains(?::VARCHAR[], trim(location_name))){after} ORDER BY day NULLS LAST, event_id",
+            params,
+            chunk_size,
+        )
 
     def candidate_dyads(
         self,
