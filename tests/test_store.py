@@ -11,7 +11,7 @@ import pytest
 
 from detente.errors import InvalidQuery, NotFound, StoreError
 from detente.records import Actor, Article, Event, Evidence, Location, event_id
-from detente.store.db import Store, WriteResult
+from detente.store.db import DERIVED_CHUNK, Store, WriteResult
 
 
 def make_event(
@@ -330,14 +330,34 @@ def test_dyads_lists_each_unordered_pair_once(store: Store) -> None:
     assert store.dyads() == [("RUS", "TUR"), ("RUS", "USA")]
 
 
-def test_events_come_back_in_the_order_of_keys_the_caller_computed(store: Store) -> None:
-    events = [make_event("d1", i) for i in range(5)]
-    store.write_batch([], events)
-    keys = [(i % 2, -i, 0, e.event_id) for i, e in enumerate(events)]
-    walked = list(store.events_sorted_by(iter(keys)))
-    assert [k for k, _ in walked] == sorted(k[:3] for k in keys)
-    assert [e.event_id for _, e in walked] == [events[i].event_id for i in (4, 2, 0, 3, 1)]
-    assert list(store.events_sorted_by([])) == []
+def test_items_come_back_in_the_order_of_keys_the_caller_computed(store: Store) -> None:
+    items = [(i % 2, -i, 0, f"id-{i}", f"payload {i}") for i in range(5)]
+    walked = list(store.sorted_by_key(iter(items), chunk_size=2))
+    assert walked == sorted(items)
+    assert [payload for *_, payload in walked] == ["payload 4", "payload 2", "payload 0", "payload 3", "payload 1"]
+    assert list(store.sorted_by_key([])) == []
+
+
+def test_stored_clusters_are_read_with_the_evidence_of_the_events_they_name(store: Store) -> None:
+    events = [make_event("d1", i) for i in range(3)]
+    store.write_batch([Article(id="d1", text="x", outlet="TASS")], events)
+    store.save_clusters(
+        [
+            {
+                "cluster_id": "c1",
+                "source": "RUS",
+                "target": "TUR",
+                "event_ids": [events[2].event_id, "gone", events[0].event_id],
+                "outlets": [],
+            }
+        ]
+    )
+    [cluster] = store.clusters()
+    assert [(e["event_id"], e["outlet"], e["text"], e["start"]) for e in cluster["evidence"]] == [
+        (events[2].event_id, "TASS", "RUS met TUR.", 20),
+        (events[0].event_id, "TASS", "RUS met TUR.", 0),
+    ]
+    assert list(cluster) == ["cluster_id", "source", "target", "event_ids", "outlets", "evidence"]
 
 
 def test_a_dyads_events_can_be_read_for_some_codes_only(store: Store) -> None:
@@ -358,6 +378,16 @@ def test_a_replacement_that_fails_half_way_keeps_the_old_clusters(store: Store) 
     with pytest.raises(RuntimeError):
         store.save_clusters(failing(), dyads=[("RUS", "TUR")])
     assert [c["cluster_id"] for c in store.clusters()] == ["c-old"]
+
+
+def test_a_replacement_that_duckdb_refuses_reports_duckdbs_reason(store: Store) -> None:
+    # the same id in two chunks breaks the primary key and aborts the transaction; the
+    # message must name that, not the aborted transaction's refusal to clean up after it
+    same = {"cluster_id": "c-1", "source": "RUS", "target": "TUR"}
+    records = [same, *({"cluster_id": f"c-{n}", "source": "RUS", "target": "TUR"} for n in range(2, DERIVED_CHUNK + 1)), same]
+    with pytest.raises(StoreError, match="c-1"):
+        store.save_clusters(records)
+    assert store.clusters() == []
 
 
 def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Path) -> None:

@@ -5,28 +5,29 @@ runs them, and owns only what the decision needs: a report's dyad, code, modalit
 and date span (:class:`Report`), and each open cluster's running bounds
 (:class:`ClusterState`), never the reports' evidence. That split is what lets a store
 re-cluster a dyad of millions of events: the reports stream in from DuckDB in
-:func:`order_key` order, the clusterer keeps a few hundred bytes per cluster, and the
-members are read back from the store cluster by cluster (``merge.update_store``).
+:func:`order_key` order, and the clusterer holds only the clusters of the stretch of time
+its sweep is in, retiring the rest to a :class:`~detente.spill.SpillRun` (see
+:class:`Clusterer`). A cluster's final state is rebuilt from its members
+(:func:`replay`), which the store reads back cluster by cluster (``merge.update_store``).
 In memory (``merge.cluster_events``) the same clusterer is fed a sorted list, so the two
 paths give the same clusters by construction.
 
 Usage::
 
     clusterer = Clusterer(window_days=3)
-    for report in sorted(reports, key=order_key):
-        number = clusterer.add(report)   # the cluster this report joined or started
-    state = clusterer.clusters[number]
+    numbers = [clusterer.add(report) for report in sorted(reports, key=order_key)]
+    # reports with the same number are one event; replay(them) gives its bounds
 """
 
 from __future__ import annotations
 
 import bisect
 import calendar
-import json
+import heapq
 import sys
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -34,6 +35,7 @@ from importlib import resources
 from typing import Any
 
 from detente.records import Event, Location
+from detente.spill import DEFAULT_MEMORY_BYTES, SpillRun
 
 DEFAULT_WINDOW_DAYS = 3
 
@@ -139,27 +141,25 @@ def report_of(event: Event, window_days: int) -> Report:
     )
 
 
-def report_payload(report: Report) -> str:
-    """``report`` as one string, so a store can sort reports for the clusterer (see :func:`report_from_payload`)."""
+def report_fields(report: Report) -> list[Any]:
+    """``report`` without its id as plain values, so a store can sort reports for the clusterer
+    (see :func:`report_from_fields`)."""
     loc, span = report.location, report.span
-    return json.dumps(
-        [
-            report.root,
-            report.cameo,
-            report.source,
-            report.target,
-            report.negated,
-            report.hypothetical,
-            None if loc is None else [loc.name, loc.country, loc.lat, loc.lon, loc.geonameid],
-            None if span is None else [span.lo.toordinal(), span.hi.toordinal(), span.point],
-        ],
-        ensure_ascii=False,
-    )
+    return [
+        report.root,
+        report.cameo,
+        report.source,
+        report.target,
+        report.negated,
+        report.hypothetical,
+        _location_fields(loc),
+        None if span is None else [span.lo.toordinal(), span.hi.toordinal(), span.point],
+    ]
 
 
-def report_from_payload(event_id: str, payload: str) -> Report:
-    root, cameo, source, target, negated, hypothetical, loc, span = json.loads(payload)
-    # Interned: the clusterer keeps these per cluster, and a hub dyad has few distinct values.
+def report_from_fields(event_id: str, fields: Sequence[Any]) -> Report:
+    root, cameo, source, target, negated, hypothetical, loc, span = fields
+    # Interned: a hub dyad's reports repeat a few codes and principals millions of times.
     return Report(
         event_id=event_id,
         root=sys.intern(root),
@@ -171,6 +171,10 @@ def report_from_payload(event_id: str, payload: str) -> Report:
         location=None if loc is None else Location(*loc),
         span=None if span is None else DateSpan(date.fromordinal(span[0]), date.fromordinal(span[1]), span[2]),
     )
+
+
+def _location_fields(loc: Location | None) -> list[Any] | None:
+    return None if loc is None else [loc.name, loc.country, loc.lat, loc.lon, loc.geonameid]
 
 
 def order_key(report: Report) -> tuple[int, int, int, str]:
@@ -234,6 +238,35 @@ class ClusterState:
         if report.span is not None:
             self._take(report.span)
 
+    def fields(self) -> tuple[Any, ...]:
+        """The state as plain values, for a :class:`~detente.spill.SpillRun` (see :meth:`from_fields`)."""
+        return (
+            self.root,
+            self.symmetric,
+            self.source,
+            self.target,
+            _location_fields(self.location),
+            self.negated,
+            self.hypothetical,
+            self.undated,
+            _ordinal(self.point_lo),
+            _ordinal(self.point_hi),
+            _ordinal(self.cap_lo),
+            _ordinal(self.cap_hi),
+        )
+
+    @classmethod
+    def from_fields(cls, fields: Sequence[Any]) -> ClusterState:
+        state = cls.__new__(cls)
+        root, symmetric, source, target, loc, negated, hypothetical, undated, *bounds = fields
+        state.root, state.source, state.target = sys.intern(root), sys.intern(source), sys.intern(target)
+        state.symmetric, state.negated, state.hypothetical, state.undated = symmetric, negated, hypothetical, undated
+        state.location = None if loc is None else Location(*loc)
+        state.point_lo, state.point_hi, state.cap_lo, state.cap_hi = (
+            None if b is None else date.fromordinal(b) for b in bounds
+        )
+        return state
+
     def _take(self, span: DateSpan) -> None:
         if span.point:
             self.point_lo = span.lo if self.point_lo is None else min(self.point_lo, span.lo)
@@ -290,8 +323,37 @@ class ClusterState:
             self._take(report.span)
 
 
-def _dyad_key(report: Report) -> frozenset[str]:
-    return frozenset((report.source, report.target))
+def replay(members: Sequence[Report]) -> ClusterState:
+    """The state a cluster ends in, rebuilt from its members in the order they joined it.
+
+    The clusterer forgets a cluster once its sweep has passed it, so the bounds a cluster
+    record shows are rebuilt from the members; in join order, as the clusterer added them
+    (the first place named is the cluster's place)."""
+    state = ClusterState(members[0])
+    for report in members[1:]:
+        state.add(report)
+    return state
+
+
+def _ordinal(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def _dyad_key(source: str, target: str) -> frozenset[str]:
+    return frozenset((source, target))
+
+
+def _pass_of(span: DateSpan | None) -> tuple[int, int]:
+    """Which sweep a report belongs to: points; intervals of one width (in days); undated."""
+    if span is None:
+        return (2, 0)
+    if span.point:
+        return (0, 0)
+    return (1, (span.hi - span.lo).days)
+
+
+#: A dated cluster in the working set: its seed (first member's earliest day), number and state.
+_Entry = tuple[date, int, ClusterState]
 
 
 class Clusterer:
@@ -303,19 +365,41 @@ class Clusterer:
     ``window_days`` can take it); a report with an interval joins the compatible cluster with
     a fixed date nearest its end, else another interval cluster, else starts its own; an
     undated report joins the first compatible undated cluster.
+
+    Memory is bounded by the reports of a stretch of time, not by the whole history. Within
+    a sweep (points in date order, or intervals of one width in order of their end) the
+    dated clusters a report can join have seeds in a window that only moves forward, from
+    ``window_days`` plus the widest interval before its start to ``window_days`` after its
+    end (a cluster seeded outside it cannot be compatible; see :meth:`_reach`). Clusters
+    the window has passed are retired to a :class:`~detente.spill.SpillRun` in seed order,
+    and the next sweep reads them back from the start, merging them into its window as it
+    reaches their seeds. The clusters found are exactly those of comparing every report
+    with every cluster (a property test checks it).
     """
 
-    def __init__(self, window_days: int = DEFAULT_WINDOW_DAYS) -> None:
+    def __init__(self, window_days: int = DEFAULT_WINDOW_DAYS, *, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
+        """``memory_bytes``: how much of the retired clusters stays in memory before they go to a temporary file."""
         self.window_days = window_days
         self._window = timedelta(days=window_days)
-        #: Every cluster so far, by number (the order they were started in).
-        self.clusters: list[ClusterState] = []
-        # Per unordered dyad: dated clusters in order of their first member's earliest date.
-        self._dated: dict[frozenset[str], list[tuple[date, int, ClusterState]]] = defaultdict(list)
-        self._undated: dict[frozenset[str], list[int]] = defaultdict(list)
+        self._memory_bytes = memory_bytes
+        #: Clusters started so far; the next one gets this number.
+        self.started = 0
+        #: Largest number of dated clusters held at once (the sweep's window), for benchmarks.
+        self.peak_held = 0
+        # The window: dated clusters per unordered dyad in (seed, number) order, and the same
+        # clusters in a heap so the oldest is retired first whatever its dyad.
+        self._dated: dict[frozenset[str], list[_Entry]] = defaultdict(list)
+        self._heap: list[tuple[date, int, frozenset[str]]] = []
+        # Dated clusters of earlier sweeps the window has not reached yet (seed order), and
+        # those it has passed, for the next sweep.
+        self._ahead: Iterator[tuple[Any, ...]] = iter(())
+        self._next: tuple[Any, ...] | None = None
+        self._behind = SpillRun(memory_bytes=memory_bytes)
+        self._undated: dict[frozenset[str], list[tuple[int, ClusterState]]] = defaultdict(list)
         # A cluster's dates reach at most ``window`` past its seed for points, or the seed
         # interval's width: this bounds how far back an interval report must look.
         self._widest = timedelta(0)
+        self._pass: tuple[int, int] | None = None
         self._last: tuple[int, int, int, str] | None = None
 
     def add(self, report: Report) -> int:
@@ -324,24 +408,94 @@ class Clusterer:
         if self._last is not None and key < self._last:
             raise ValueError(f"reports out of order: {report.event_id} after {self._last[3]}")
         self._last = key
-        if report.span is None:
+        span = report.span
+        sweep = _pass_of(span)
+        if sweep != self._pass:
+            self._rewind(dated=span is not None)
+            self._pass = sweep
+        if span is None:
             return self._add_undated(report)
-        if report.span.point:
-            return self._add_point(report, report.span)
-        return self._add_interval(report, report.span)
+        self._slide(span.lo - self._reach(span), span.hi + self._window)
+        if span.point:
+            return self._add_point(report, span)
+        return self._add_interval(report, span)
+
+    def _reach(self, span: DateSpan) -> timedelta:
+        """How far before ``span`` a compatible cluster's seed can lie.
+
+        A point cluster's seed is its earliest point, and a cluster whose points precede an
+        interval cannot take it; an interval cluster's seed is its first interval's start,
+        and its dates end within the widest interval started so far. This sweep can itself
+        start clusters as wide as ``span``, so the window allows for that at once and its
+        lower edge never moves back."""
+        if span.point:
+            return self._window
+        return self._window + max(self._widest, span.hi - span.lo)
+
+    # -- the window ------------------------------------------------------------------------
+
+    def _slide(self, lower: date, upper: date) -> None:
+        """Take into the window the clusters of earlier sweeps seeded up to ``upper``; retire
+        those seeded before ``lower``, in seed order."""
+        low, high = lower.toordinal(), upper.toordinal()
+        while self._next is not None and self._next[0] <= high:
+            row, self._next = self._next, next(self._ahead, None)
+            if row[0] < low:  # already behind the window: pass it on untouched
+                self._retire(low, before=(row[0], row[1]))
+                self._behind.append(row)
+                continue
+            self._hold(date.fromordinal(row[0]), row[1], ClusterState.from_fields(row[2:]))
+        self._retire(low)
+
+    def _hold(self, seed: date, number: int, state: ClusterState) -> None:
+        dyad = _dyad_key(state.source, state.target)
+        bisect.insort(self._dated[dyad], (seed, number, state), key=lambda t: t[:2])
+        heapq.heappush(self._heap, (seed, number, dyad))
+        self.peak_held = max(self.peak_held, len(self._heap))
+
+    def _retire(self, low: int, before: tuple[int, int] | None = None) -> None:
+        heap = self._heap
+        while heap and heap[0][0].toordinal() < low and (before is None or (heap[0][0].toordinal(), heap[0][1]) < before):
+            seed, number, dyad = heapq.heappop(heap)
+            held = self._dated[dyad]
+            _, _, state = held.pop(0)  # the dyad's oldest, as the heap's oldest is
+            if not held:
+                del self._dated[dyad]
+            self._behind.append((seed.toordinal(), number, *state.fields()))
+
+    def _rewind(self, *, dated: bool) -> None:
+        """End a sweep: the next one reads every dated cluster again from the earliest seed.
+
+        Undated reports never meet dated clusters, so before them the dated ones are dropped."""
+        if not dated:
+            self._dated.clear()
+            self._heap.clear()
+            self._ahead, self._next = iter(()), None
+            self._behind.close()
+            return
+        self._retire(2**62)
+        if self._next is not None:
+            self._behind.append(self._next)
+            for row in self._ahead:
+                self._behind.append(row)
+        self._ahead = iter(self._behind)
+        self._next = next(self._ahead, None)
+        self._behind = SpillRun(memory_bytes=self._memory_bytes)
+
+    # -- the rules ---------------------------------------------------------------------------
 
     def _start(self, report: Report) -> int:
-        number = len(self.clusters)
-        self.clusters.append(ClusterState(report))
+        number = self.started
+        self.started += 1
+        state = ClusterState(report)
         if report.span is None:
-            self._undated[_dyad_key(report)].append(number)
+            self._undated[_dyad_key(report.source, report.target)].append((number, state))
         else:
-            entry = (report.span.lo, number, self.clusters[number])
-            bisect.insort(self._dated[_dyad_key(report)], entry, key=lambda t: t[:2])
+            self._hold(report.span.lo, number, state)
         return number
 
     def _add_point(self, report: Report, span: DateSpan) -> int:
-        for seed, number, cluster in reversed(self._dated[_dyad_key(report)]):
+        for seed, number, cluster in reversed(self._dated.get(_dyad_key(report.source, report.target), ())):
             if seed < span.lo - self._window:
                 break
             if cluster.accepts(report, self.window_days):
@@ -350,9 +504,9 @@ class Clusterer:
         return self._start(report)
 
     def _add_interval(self, report: Report, span: DateSpan) -> int:
-        seeded = self._dated[_dyad_key(report)]
+        seeded = self._dated.get(_dyad_key(report.source, report.target), [])
         right = bisect.bisect_right(seeded, span.hi + self._window, key=lambda t: t[0])
-        best: tuple[tuple[int, int, int], int] | None = None
+        best: tuple[tuple[int, int, int], ClusterState, int] | None = None
         for index in range(right - 1, -1, -1):
             seed, number, cluster = seeded[index]
             if seed < span.lo - self._window - self._widest:
@@ -362,16 +516,16 @@ class Clusterer:
             anchor = cluster.point_hi or cluster.cap_hi or seed
             rank = (0 if cluster.point_lo is not None else 1, abs((span.hi - anchor).days), number)
             if best is None or rank < best[0]:
-                best = (rank, number)
+                best = (rank, cluster, number)
         if best is None:
             self._widest = max(self._widest, span.hi - span.lo)
             return self._start(report)
-        self.clusters[best[1]].add(report)
-        return best[1]
+        best[1].add(report)
+        return best[2]
 
     def _add_undated(self, report: Report) -> int:
-        for number in self._undated[_dyad_key(report)]:
-            if self.clusters[number].accepts(report, self.window_days):
-                self.clusters[number].add(report)
+        for number, cluster in self._undated[_dyad_key(report.source, report.target)]:
+            if cluster.accepts(report, self.window_days):
+                cluster.add(report)
                 return number
         return self._start(report)

@@ -35,6 +35,7 @@ Usage::
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,14 +46,15 @@ from typing import Any
 from detente.clustering import (
     DEFAULT_WINDOW_DAYS,
     Clusterer,
-    ClusterState,
+    Report,
     event_day,
     order_key,
-    report_from_payload,
+    replay,
+    report_fields,
+    report_from_fields,
     report_of,
-    report_payload,
 )
-from detente.records import Event, Location
+from detente.records import Event, Evidence, Location
 
 # --------------------------------------------------------------------------- records
 
@@ -195,6 +197,40 @@ def _location_dict(location: Location | None) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- clustering
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What a cluster record reads of one report: its clustering report, its article, how it
+    was dated, and (when at hand) its evidence. Members read back from a store carry no
+    evidence: the stored record names the events, whose evidence the store already holds."""
+
+    report: Report
+    doc_id: str
+    day: date | None
+    text_dated: bool
+    evidence: Evidence | None = None
+
+    @property
+    def event_id(self) -> str:
+        return self.report.event_id
+
+
+def member_of(event: Event, window_days: int) -> Member:
+    return Member(report_of(event, window_days), event.doc_id, event_day(event), event.date_source == "text", event.evidence)
+
+
+def member_payload(member: Member) -> str:
+    """``member`` without its id and evidence as one string, for a store to sort (see :func:`member_from_payload`)."""
+    day = None if member.day is None else member.day.toordinal()
+    return json.dumps([*report_fields(member.report), member.doc_id, day, member.text_dated], ensure_ascii=False)
+
+
+def member_from_payload(event_id: str, payload: str) -> Member:
+    *fields, doc_id, day, text_dated = json.loads(payload)
+    return Member(
+        report_from_fields(event_id, fields), doc_id, None if day is None else date.fromordinal(day), text_dated
+    )
+
+
 def cluster_events(
     events: Iterable[Event],
     *,
@@ -210,12 +246,12 @@ def cluster_events(
     clusters last). ``outlets`` maps ``doc_id`` to the outlet that published it, so clusters
     can say which outlets carried the event.
     """
-    reports = sorted(((report_of(e, window_days), e) for e in events), key=lambda item: order_key(item[0]))
+    members = sorted((member_of(e, window_days) for e in events), key=lambda m: order_key(m.report))
     clusterer = Clusterer(window_days)
-    members: dict[int, list[Event]] = defaultdict(list)
-    for report, event in reports:
-        members[clusterer.add(report)].append(event)
-    result = [finish_cluster(clusterer.clusters[n], group, outlets or {}) for n, group in members.items()]
+    groups: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        groups[clusterer.add(member.report)].append(member)
+    result = [finish_cluster(group, outlets or {}) for group in groups.values()]
     result.sort(key=lambda c: (c.date_from is None, c.date_from or "", c.cluster_id))
     return result
 
@@ -240,15 +276,14 @@ def representative_code(codes: Sequence[str]) -> str:
     return best
 
 
-def finish_cluster(
-    cluster: ClusterState, members: Sequence[Event], outlets: Mapping[str, str]
-) -> EventCluster:
-    """The cluster record: ``members`` in the order they joined, with their evidence."""
+def finish_cluster(members: Sequence[Member], outlets: Mapping[str, str]) -> EventCluster:
+    """The cluster record: ``members`` in the order they joined, with their evidence when they carry it."""
     from detente.coding.cameo import CameoTable
 
-    first = members[0]
-    earliest = min(members, key=lambda m: (event_day(m) or date.max, m.event_id))
-    codes = [m.cameo for m in members]
+    cluster = replay([m.report for m in members])
+    first = members[0].report
+    earliest = min(members, key=lambda m: (m.day or date.max, m.event_id))
+    codes = [m.report.cameo for m in members]
     cameo = representative_code(codes)
     entry = CameoTable.load().get(cameo)
     doc_ids = sorted({m.doc_id for m in members})
@@ -260,7 +295,7 @@ def finish_cluster(
         start, end, fixed = cluster.point_lo, cluster.point_hi, True
     elif cluster.cap_lo is not None and cluster.cap_hi is not None:
         start, end = cluster.cap_lo, cluster.cap_hi
-        fixed = any(m.date_source == "text" for m in members)
+        fixed = any(m.text_dated for m in members)
     return EventCluster(
         cluster_id=cluster_id_for(earliest.event_id),
         source=cluster.source,
@@ -278,10 +313,9 @@ def finish_cluster(
         sources=tuple(doc_ids),
         outlets=tuple(outlet_names),
         evidence=tuple(
-            ClusterEvidence(
-                m.event_id, m.doc_id, m.evidence.text, m.evidence.start, m.evidence.end, outlets.get(m.doc_id)
-            )
+            ClusterEvidence(m.event_id, m.doc_id, m.evidence.text, m.evidence.start, m.evidence.end, outlets.get(m.doc_id))
             for m in members
+            if m.evidence is not None
         ),
         negated=first.negated,
         hypothetical=first.hypothetical,
@@ -341,41 +375,43 @@ def update_store(
 
 #: Clusters finished together, so their outlets are read in one query.
 FINISH_BATCH = 200
-#: Rows fetched at a time from the store's sorts: whole events with evidence, kept few.
-SORT_CHUNK = 1_000
+#: Rows fetched at a time from the store's sorts.
+SORT_CHUNK = 2_000
 
 
 def dyad_clusters(store: Any, a: str, b: str, *, window_days: int) -> Iterator[dict[str, Any]]:
-    """The cluster records of one dyad, streamed, equal to ``cluster_events`` over its events.
+    """The cluster records of one dyad, streamed, equal to ``cluster_events`` over its events
+    but for the evidence, which the stored record leaves to the events it names.
 
-    A hub dyad can hold most of a store, so it is never held: its events are read once and
-    reduced to what the clustering decision needs (no evidence), DuckDB sorts those
-    reports into the clusterer's order (spilling to disk past its memory limit), the
-    clusterer keeps only each cluster's bounds, and the events are read again grouped by
-    the cluster each joined, to write the records with their evidence.
+    A hub dyad can hold most of a store, so nothing here holds it: its events are read once
+    and reduced to members (no evidence), DuckDB sorts them into the clusterer's order
+    (spilling to disk past its memory limit), the clusterer holds only the clusters of the
+    stretch of time it is in, and DuckDB sorts the members again by the cluster each
+    joined, so each cluster is finished from its members alone.
     """
-    reports = (report_of(e, window_days) for e in store.iter_dyad_events(a, b, ordered=False))
+    members = (member_of(e, window_days) for e in store.iter_dyad_events(a, b, ordered=False))
+    keyed = ((*order_key(m.report), member_payload(m)) for m in members)
     clusterer = Clusterer(window_days)
     joined = count()
 
-    def assignments() -> Iterator[tuple[int, int, int, str]]:
-        keyed = ((*order_key(r), report_payload(r)) for r in reports)
+    def assignments() -> Iterator[tuple[int, int, int, str, str]]:
         for _, _, _, event_id, payload in store.sorted_by_key(keyed, chunk_size=SORT_CHUNK):
-            yield (clusterer.add(report_from_payload(event_id, payload)), next(joined), 0, event_id)
+            number = clusterer.add(member_from_payload(event_id, payload).report)
+            yield (number, next(joined), 0, event_id, payload)
 
-    by_cluster = groupby(store.events_sorted_by(assignments(), chunk_size=SORT_CHUNK), key=lambda item: item[0][0])
-    batch: list[tuple[int, list[Event]]] = []
-    for number, group in by_cluster:
-        batch.append((number, [event for _, event in group]))
+    rows = store.sorted_by_key(assignments(), chunk_size=SORT_CHUNK)
+    batch: list[list[Member]] = []
+    for _, group in groupby(rows, key=lambda row: row[0]):
+        batch.append([member_from_payload(event_id, payload) for *_, event_id, payload in group])
         if len(batch) >= FINISH_BATCH:
-            yield from _finish_batch(store, clusterer, batch)
+            yield from _finish_batch(store, batch)
             batch = []
-    yield from _finish_batch(store, clusterer, batch)
+    yield from _finish_batch(store, batch)
 
 
-def _finish_batch(
-    store: Any, clusterer: Clusterer, batch: list[tuple[int, list[Event]]]
-) -> Iterator[dict[str, Any]]:
-    outlets = store.outlets(e.doc_id for _, members in batch for e in members)
-    for number, members in batch:
-        yield finish_cluster(clusterer.clusters[number], members, outlets).to_dict()
+def _finish_batch(store: Any, batch: list[list[Member]]) -> Iterator[dict[str, Any]]:
+    outlets = store.outlets(m.doc_id for members in batch for m in members)
+    for members in batch:
+        record = finish_cluster(members, outlets).to_dict()
+        del record["evidence"]  # the store joins it from the events when the cluster is read
+        yield record

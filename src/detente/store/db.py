@@ -51,6 +51,7 @@ from detente.store.derived import (
     delete_rows,
     insert_rows,
     split_dyad,
+    with_evidence,
 )
 from detente.store.migrations import MIGRATIONS
 
@@ -461,7 +462,21 @@ class Store:
         rows = self._query(
             f"SELECT record FROM event_clusters{where} ORDER BY date_from NULLS LAST, cluster_id", params
         )
-        return [json.loads(r[0]) for r in rows]
+        records = [json.loads(r[0]) for r in rows]
+        bare = [r for r in records if "evidence" not in r]
+        if not bare:
+            return records
+        ids = sorted({i for r in bare for i in r.get("event_ids", ())})
+        found = {
+            event_id: rest
+            for event_id, *rest in self._query(
+                "SELECT event_id, doc_id, evidence_text, evidence_start, evidence_end FROM events "
+                "WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                [ids],
+            )
+        }
+        outlets = self.outlets(doc_id for doc_id, *_ in found.values())
+        return [with_evidence(r, found, outlets) if "evidence" not in r else r for r in records]
 
     def save_agreements(
         self, records: Iterable[dict[str, Any]], *, dyads: Iterable[tuple[str, str]] | None = None
@@ -565,24 +580,6 @@ class Store:
             cur.execute(f"SELECT k0, k1, k2, id, payload FROM {table} ORDER BY k0, k1, k2, id")
             while rows := cur.fetchmany(chunk_size):
                 yield from rows
-
-    def events_sorted_by(
-        self, keys: Iterable[tuple[int, int, int, str]], *, chunk_size: int = 10_000
-    ) -> Iterator[tuple[tuple[int, int, int], Event]]:
-        """The events named by ``keys`` (three integers and an ``event_id`` each), in key order.
-
-        As :meth:`sorted_by_key`, for a grouping of whole events (a cluster's members).
-        """
-        items = ((k0, k1, k2, event_id, "") for k0, k1, k2, event_id in keys)
-        with self._sort_table(items, chunk_size) as (cur, table):
-            columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
-            cur.execute(
-                f"SELECT k.k0, k.k1, k.k2, {columns} FROM {table} k JOIN events e ON e.event_id = k.id "
-                "ORDER BY k.k0, k.k1, k.k2, k.id"
-            )
-            while rows := cur.fetchmany(chunk_size):
-                for row in rows:
-                    yield (row[0], row[1], row[2]), row_to_event(row[3:])
 
     @contextmanager
     def _sort_table(

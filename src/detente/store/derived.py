@@ -8,8 +8,9 @@ read back from its key columns with the SQL below.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -39,8 +40,13 @@ def insert_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[An
     conn.register("_replace_rows", arrow)
     try:
         conn.execute(f"INSERT INTO {table} SELECT * FROM _replace_rows")
-    finally:
-        conn.unregister("_replace_rows")
+    except BaseException:
+        # A failed insert (out of memory) aborts the transaction, and an aborted transaction
+        # refuses even the unregister: the insert's own error is the one to report.
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister("_replace_rows")
+        raise
+    conn.unregister("_replace_rows")
 
 
 def cluster_rows(records: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -90,6 +96,37 @@ def delete_rows(
     else:
         keys = sorted({dyad_key(a, b) for a, b in dyads})
         conn.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], {dyad_sql})", [keys])
+
+
+def with_evidence(
+    record: dict[str, Any], events: Mapping[str, Sequence[Any]], outlets: Mapping[str, str]
+) -> dict[str, Any]:
+    """A stored cluster record with its members' evidence put back, in member order.
+
+    Cluster records are stored without it: the events they name hold it already, and a
+    copy would double the store and the memory of writing a hub dyad's clusters.
+    ``events`` maps an ``event_id`` to its ``(doc_id, evidence_text, evidence_start, evidence_end)``.
+    """
+    evidence = [
+        {
+            "event_id": event_id,
+            "doc_id": doc_id,
+            "text": text,
+            "start": start,
+            "end": end,
+            "outlet": outlets.get(doc_id),
+        }
+        for event_id in record.get("event_ids", ())
+        if event_id in events
+        for doc_id, text, start, end in [events[event_id]]
+    ]
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        out[key] = value
+        if key == "outlets":
+            out["evidence"] = evidence
+    out.setdefault("evidence", evidence)
+    return out
 
 
 def _require_id(rec: dict[str, Any], name: str) -> str:
