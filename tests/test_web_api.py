@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from detente.agreements import track
 from detente.coding.cameo import CameoTable
 from detente.records import Actor, Article, Event, Evidence, Location, event_id
+from detente.settings import load_settings
 from detente.store.db import Store
 from detente.web.app import create_app
 
@@ -252,6 +253,16 @@ def test_app_over_a_database_file_reads_it_read_only(tmp_path: Any) -> None:
     # a server holds no connection between requests, so a writer can open the file again
     with Store(path) as store:
         assert store.count_events() == len(STORY)
+
+
+def test_the_connections_a_server_opens_are_capped_by_the_memory_setting(tmp_path: Any) -> None:
+    path = tmp_path / "events.duckdb"
+    with Store(path) as store:
+        fill(store)
+    app = create_app(path, settings=load_settings().replace(store_memory_limit="300MB"))
+    with app.state.access.open() as store:
+        limit = store.connection.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert limit is not None and limit[0].replace(" ", "") in {"286.1MiB", "300.0MB"}
 
 
 def test_dashboard_opens_on_the_busiest_pair_with_its_events(client: TestClient) -> None:

@@ -356,11 +356,10 @@ def format_event_table(events: list[Event]) -> str:
 @event_filter_options
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS), default="table", show_default=True)
-def events(db: str, limit: int, fmt: str, **opts: Any) -> None:
+@click.pass_context
+def events(ctx: click.Context, /, db: str, limit: int, fmt: str, **opts: Any) -> None:
     """List stored events, filtered by actors, dates and codes."""
-    from detente.store.db import Store
-
-    with user_errors(), Store(db, read_only=True) as store:
+    with user_errors(), _state(ctx).store(db, read_only=True) as store:
         found = store.events(**_filters(opts), limit=limit)
     _echo_events(found, fmt)
 
@@ -448,11 +447,10 @@ def relations(
 @db_option(must_exist=True)
 @click.option("--party", help="Only agreements this principal is party to.")
 @click.option("--json", "as_json", is_flag=True)
-def agreements(db: str, party: str | None, as_json: bool) -> None:
+@click.pass_context
+def agreements(ctx: click.Context, db: str, party: str | None, as_json: bool) -> None:
     """Agreements (deals, ceasefires, memoranda) and their life: made, implemented, violated, collapsed."""
-    from detente.store.db import Store
-
-    with user_errors(), Store(db, read_only=True) as store:
+    with user_errors(), _state(ctx).store(db, read_only=True) as store:
         found = store.agreements(party=party.upper() if party else None)
     if as_json:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))

@@ -112,7 +112,7 @@ def summarise(
 
     settings = settings or load_settings()
     if isinstance(db, (str, Path)):
-        with Store(db, read_only=True) as store:
+        with Store(db, read_only=True, memory_limit=settings.store_memory_limit or None) as store:
             return summarise(store, a, b, freq=freq, date_from=date_from, date_to=date_to, settings=settings)
     store = db
     series = dyad_series(store, a, b, freq=freq, date_from=date_from, date_to=date_to)

@@ -50,7 +50,9 @@ _STATUS_TYPES = {
 class StoreAccess:
     """Hands each request a store it may use alone for the length of the request."""
 
-    def __init__(self, store_or_path: Store | str | Path) -> None:
+    def __init__(self, store_or_path: Store | str | Path, *, memory_limit: str | None = None) -> None:
+        """``memory_limit``: the ``store_memory_limit`` setting, for the connections opened per request."""
+        self._memory_limit = memory_limit
         if isinstance(store_or_path, (str, Path)):
             path = Path(store_or_path)
             if str(store_or_path) != ":memory:" and not path.exists():
@@ -77,7 +79,7 @@ class StoreAccess:
         from detente.store.db import Store
 
         assert self._path is not None
-        store = Store(str(self._path), read_only=True)
+        store = Store(str(self._path), read_only=True, memory_limit=self._memory_limit)
         try:
             yield store
         finally:
@@ -134,8 +136,8 @@ def create_app(store_or_path: Store | str | Path, *, settings: Settings | None =
         docs_url=None,
         redoc_url=None,
     )
-    app.state.access = StoreAccess(store_or_path)
     app.state.settings = settings if settings is not None else load_settings()
+    app.state.access = StoreAccess(store_or_path, memory_limit=app.state.settings.store_memory_limit or None)
     app.state.templates = pages.make_templates()
 
     @app.exception_handler(DetenteError)
