@@ -11,7 +11,8 @@ reports its own peak RSS. Flat means the largest size peaks where the smallest d
 Each size runs twice: with DuckDB's own memory limit (80% of RAM), and capped with the
 ``store_memory_limit`` setting (``--cap``, 256MB by default), under which DuckDB spills
 the sorts and temporary tables that the records stream through. Python's own share is
-bounded either way (the clusterer keeps a few hundred bytes per cluster of the dyad).
+bounded either way: the clusterer holds the clusters within reach of the day it is at,
+and the rest wait in temporary files, so it follows the density of events, not their number.
 
 The stores are generated in SQL (``dyad_query.build``): 30% of the events take their date
 from the publication (intervals for clustering), the rest fix the day in the text.
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dyad_query import build
+from peak import peak_rss_mb
 
 #: Events per day across the hub's dyads: a busy dyad in a busy year.
 PER_DAY = 20
@@ -58,7 +59,7 @@ def child(db: Path, work: bool, cap: str) -> None:
             clusters = merge.update_store(store).records
             agreements.update_store(store)
     seconds = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "peak_rss_mb": rss, "clusters": clusters}))
 
 

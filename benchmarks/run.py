@@ -27,7 +27,6 @@ Prints ``name: value`` lines; ``ratio_vs_spacy`` is the contract's figure (targe
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import sys
 import tempfile
@@ -38,16 +37,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth
+from peak import peak_rss_mb
 
 from detente.ingest.readers import read_documents
 from detente.pipeline import Pipeline
 from detente.settings import load_settings
 from detente.store.db import Store
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:

@@ -2,8 +2,8 @@
 
 Why: users ingest millions of articles; memory must stay flat in corpus size, so nothing
 on the path (readers, pipeline, engine, store) may hold a list of all articles or events.
-Each size runs in a fresh subprocess and reports its own peak RSS (``getrusage``), so one
-size's memory cannot hide in another's; flat means the 10k and 100k peaks match the 1k peak.
+Each size runs in a fresh subprocess and reports its own peak RSS (``peak.py``: its own,
+not inherited from this parent), so one size's memory cannot hide in another's; flat means the 10k and 100k peaks match the 1k peak.
 
 Two measurements:
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth
+from peak import peak_rss_mb
 
 SHORT = (2, 4)  # sentences per generated article: short news items
 
@@ -52,7 +52,7 @@ def child(mode: str, source: Path, db: Path) -> None:
     settings = load_settings()
     t0 = time.perf_counter()
     if mode == "full":
-        with Store(db) as store:
+        with Store(db, memory_limit=settings.store_memory_limit or None) as store:
             result = Pipeline(settings=settings).run(source, store)
         articles, events = result.articles_added, result.events_added
     else:
@@ -63,7 +63,7 @@ def child(mode: str, source: Path, db: Path) -> None:
             for batch in batched(read_documents(source, settings=settings), int(settings.commit_every)):
                 articles += store.write_batch(batch, ()).articles_added
     seconds = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(json.dumps({"articles": articles, "events": events, "seconds": seconds, "peak_rss_mb": rss}))
 
 
