@@ -390,6 +390,23 @@ def test_a_replacement_that_duckdb_refuses_reports_duckdbs_reason(store: Store) 
     assert store.clusters() == []
 
 
+def test_a_replacement_written_in_chunks_lets_each_chunk_go_before_it_commits(store: Store) -> None:
+    import pyarrow as pa
+
+    # the whole replacement is one transaction; what it holds must not grow with its chunks
+    arrow_bytes = []
+
+    def records() -> Iterator[dict[str, str]]:
+        for n in range(3 * DERIVED_CHUNK):
+            if n % DERIVED_CHUNK == 0:
+                arrow_bytes.append(pa.total_allocated_bytes())
+            yield {"cluster_id": f"c-{n}", "source": "RUS", "target": "TUR", "text": "x" * 200}
+
+    assert store.save_clusters(records()) == 3 * DERIVED_CHUNK
+    assert arrow_bytes[-1] <= arrow_bytes[0]
+    assert len(store.clusters()) == 3 * DERIVED_CHUNK
+
+
 def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Path) -> None:
     with Store(tmp_path / "capped.duckdb", memory_limit="300MB") as store:
         limit = store.connection.execute("SELECT current_setting('memory_limit')").fetchone()
