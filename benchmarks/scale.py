@@ -16,6 +16,10 @@ Two measurements:
   model (articles only), at 1k, 10k and 100k, from a folder of ``.txt`` files and from a
   JSON Lines dump: the parts of the path whose memory could grow with the corpus.
 
+Both open the store capped by the ``store_memory_limit`` setting (``--cap`` sets it), as
+``detente ingest`` does: DuckDB uses memory up to its cap as a cache, so flat means the
+peaks stay the same under one cap, not that DuckDB leaves its allowance unused.
+
 Prints ``name: value`` lines: ``peak_rss_mb_1k``, ``peak_rss_mb_10k``, ``seconds_10k``,
 ``est_seconds_100k``, ``path_peak_rss_mb_100k_txt``, ...
 """
@@ -42,24 +46,28 @@ def _label(n: int) -> str:
     return f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
-def child(mode: str, source: Path, db: Path) -> None:
-    """Run one ingest in this (fresh) process and print its figures as JSON."""
+def child(mode: str, source: Path, db: Path, cap: str) -> None:
+    """Run one ingest in this (fresh) process and print its figures as JSON.
+
+    The store is opened as ``detente ingest`` opens it: capped by ``store_memory_limit``
+    (``cap`` when given), the limit flat memory is measured against."""
     from detente.chunks import batched
     from detente.pipeline import Pipeline
     from detente.settings import load_settings
     from detente.store.db import Store
 
-    settings = load_settings()
+    settings = load_settings(overrides=[("store_memory_limit", cap)] if cap else ())
+    limit = settings.store_memory_limit or None
     t0 = time.perf_counter()
     if mode == "full":
-        with Store(db, memory_limit=settings.store_memory_limit or None) as store:
+        with Store(db, memory_limit=limit) as store:
             result = Pipeline(settings=settings).run(source, store)
         articles, events = result.articles_added, result.events_added
     else:
         from detente.ingest.readers import read_documents
 
         articles = events = 0
-        with Store(db) as store:
+        with Store(db, memory_limit=limit) as store:
             for batch in batched(read_documents(source, settings=settings), int(settings.commit_every)):
                 articles += store.write_batch(batch, ()).articles_added
     seconds = time.perf_counter() - t0
@@ -67,9 +75,9 @@ def child(mode: str, source: Path, db: Path) -> None:
     print(json.dumps({"articles": articles, "events": events, "seconds": seconds, "peak_rss_mb": rss}))
 
 
-def measure(mode: str, source: Path, db: Path) -> dict[str, float]:
+def measure(mode: str, source: Path, db: Path, cap: str) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", mode, str(source), str(db)],
+        [sys.executable, __file__, "--child", mode, str(source), str(db), cap],
         check=True,
         capture_output=True,
         text=True,
@@ -80,13 +88,14 @@ def measure(mode: str, source: Path, db: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--child", nargs=3, metavar=("MODE", "SOURCE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, metavar=("MODE", "SOURCE", "DB", "CAP"), help=argparse.SUPPRESS)
     parser.add_argument("--full-sizes", type=int, nargs="*", default=[1000, 10_000])
     parser.add_argument("--path-sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
+    parser.add_argument("--cap", default="", help="store_memory_limit for every run (default: the setting's default)")
     args = parser.parse_args()
     if args.child:
-        mode, source, db = args.child
-        child(mode, Path(source), Path(db))
+        mode, source, db, cap = args.child
+        child(mode, Path(source), Path(db), cap)
         return
 
     with tempfile.TemporaryDirectory(prefix="detente-scale-") as tmp:
@@ -94,7 +103,7 @@ def main() -> None:
         rate = None
         for n in args.full_sizes:
             dump = synth.write_jsonl_corpus(root / f"full{n}.jsonl", n, seed=n, sentences=SHORT)
-            f = measure("full", dump, root / f"full{n}.duckdb")
+            f = measure("full", dump, root / f"full{n}.duckdb", args.cap)
             if f["articles"] != n:
                 raise RuntimeError(f"full run stored {f['articles']} of {n} articles")
             label = _label(n)
@@ -109,13 +118,13 @@ def main() -> None:
         for n in args.path_sizes:
             label = _label(n)
             dump = synth.write_jsonl_corpus(root / f"path{n}.jsonl", n, seed=n, sentences=SHORT)
-            f = measure("path", dump, root / f"path{n}-jsonl.duckdb")
+            f = measure("path", dump, root / f"path{n}-jsonl.duckdb", args.cap)
             print(f"path_peak_rss_mb_{label}_jsonl: {f['peak_rss_mb']:.0f}")
             print(f"path_seconds_{label}_jsonl: {f['seconds']:.1f}")
             dump.unlink()
             folder = root / f"path{n}"
             synth.write_text_corpus(folder, n, seed=n, sentences=SHORT)
-            f = measure("path", folder, root / f"path{n}-txt.duckdb")
+            f = measure("path", folder, root / f"path{n}-txt.duckdb", args.cap)
             print(f"path_peak_rss_mb_{label}_txt: {f['peak_rss_mb']:.0f}")
             print(f"path_seconds_{label}_txt: {f['seconds']:.1f}")
             sys.stdout.flush()
