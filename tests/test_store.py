@@ -266,6 +266,9 @@ def test_clusters_are_replaced_as_a_set_and_filtered_by_party(store: Store) -> N
     assert store.clusters(a="RUS")[0]["event_ids"] == ["e1", "e2"]
     store.save_clusters([{"cluster_id": "c3", "source": "RUS", "target": "SYR"}])
     assert [c["cluster_id"] for c in store.clusters()] == ["c3"]
+    # a dyad whose events no longer make a cluster is cleared, though nothing replaces it
+    assert store.save_clusters([], dyads=[("SYR", "RUS")]) == 0
+    assert store.clusters() == []
 
 
 def test_agreements_round_trip_their_whole_record(store: Store) -> None:

@@ -681,11 +681,19 @@ class Store:
             conn = self._conn
             try:
                 conn.execute("BEGIN TRANSACTION")
-                delete_rows(conn, table, dyad_sql, dyads)
+                # The old rows go just before the first new ones, not first: ``chunks`` may be
+                # a generator that sorts a hub dyad in this store (merge.dyad_clusters), and a
+                # pending delete pins the table's key index in memory those sorts need.
+                cleared = False
                 for rows in chunks:
                     if rows:
+                        if not cleared:
+                            delete_rows(conn, table, dyad_sql, dyads)
+                            cleared = True
                         insert_rows(conn, table, rows)
                         written += len(rows)
+                if not cleared:
+                    delete_rows(conn, table, dyad_sql, dyads)
                 conn.execute("COMMIT")
             except duckdb.Error as exc:
                 conn.execute("ROLLBACK")
