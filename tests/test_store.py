@@ -416,3 +416,15 @@ def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Pat
         assert limit is not None and limit[0].replace(" ", "") in {"286.1MiB", "300.0MB"}
     with pytest.raises(StoreError, match="not a size"):
         Store(tmp_path / "capped.duckdb", memory_limit="lots")
+
+
+def test_events_read_back_share_one_string_for_each_repeated_value(store: Store) -> None:
+    # A caller holding many events (a hub pair's making reports) would otherwise hold
+    # "RUS", "042" and the date once per event: DuckDB hands out a fresh string per row.
+    store.write_batch([article("doc-1"), article("doc-2")], [make_event("doc-1"), make_event("doc-2")])
+    first, second = store.iter_dyad_events("RUS", "TUR")
+    assert first.event_id != second.event_id
+    assert first.source.principal is second.source.principal
+    assert first.target.code is second.target.code
+    assert first.cameo is second.cameo
+    assert first.date is second.date

@@ -52,7 +52,7 @@ from functools import lru_cache
 from typing import Any
 
 from detente.clustering import DEFAULT_WINDOW_DAYS, agreement_rules, code_matches, event_day
-from detente.merge import DerivedUpdate, cluster_events, normalise_dyads, window_setting
+from detente.merge import DerivedUpdate, Member, group_members, member_of, normalise_dyads, window_setting
 from detente.records import Event, Location
 
 #: Life states in the order an agreement can pass through them; "made" starts every history.
@@ -315,7 +315,7 @@ class _Draft:
 
     parties: tuple[str, ...]
     kinds: list[str]
-    events: list[Event]
+    reports: list[MakingReport]
     last_day: date | None
     kind: str = ""
     history: list[tuple[date, str, str, str | None]] = field(default_factory=list)
@@ -323,20 +323,23 @@ class _Draft:
     made: date | None = None
     closed: bool = False
     conflict: deque[tuple[date, str]] = field(default_factory=deque)
+    doc_ids: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.kind = _merged_kind(self.kinds)
+        self.doc_ids = {r.doc_id for r in self.reports}
 
     def reports_making(self, event: Event) -> bool:
         """True when ``event`` comes from an article that reports this making and its date is
         only that article's publication date: such an event is background to the making (what
         led to it), not a step in the agreement's later life."""
-        return event.date_source != "text" and any(e.doc_id == event.doc_id for e in self.events)
+        return event.date_source != "text" and event.doc_id in self.doc_ids
 
-    def absorb(self, members: Sequence[Event], day: date | None) -> None:
+    def absorb(self, members: Sequence[MakingReport], day: date | None) -> None:
         """Take more reports of the same making."""
-        self.events.extend(members)
-        self.kinds.extend(kind_of(e) for e in members)
+        self.reports.extend(members)
+        self.kinds.extend(r.kind for r in members)
+        self.doc_ids.update(r.doc_id for r in members)
         self.kind = _merged_kind(self.kinds)
         if day is not None:
             self.last_day = day if self.last_day is None else max(self.last_day, day)
@@ -344,6 +347,52 @@ class _Draft:
 
 def _parties(event: Event) -> tuple[str, ...]:
     return tuple(sorted({event.source.principal, event.target.principal}))
+
+
+@dataclass(frozen=True, slots=True)
+class MakingReport:
+    """A making report reduced to what tracking reads of it: a hub pair of parties has
+    hundreds of thousands of them, held together while they are grouped into agreements,
+    and a whole event (actors, location, extra fields) weighs several times this."""
+
+    member: Member  # how it clusters with other reports of one making, its article and day
+    shown_date: str | None  # the event's date as the record shows it (``Event.date``)
+    kind: str
+    extends: bool  # the evidence says an agreement was extended
+    text: str  # the evidence: quoted by the record, searched for places and terms
+
+    @property
+    def event_id(self) -> str:
+        return self.member.event_id
+
+    @property
+    def doc_id(self) -> str:
+        return self.member.doc_id
+
+    @property
+    def day(self) -> date | None:
+        return self.member.day
+
+    @property
+    def location(self) -> Location | None:
+        return self.member.report.location
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        report = self.member.report
+        return tuple(sorted({report.source, report.target}))
+
+
+def making_report(event: Event, window_days: int = DEFAULT_WINDOW_DAYS) -> MakingReport:
+    """``event``, a making report (:func:`is_making`), as tracking holds it."""
+    member = member_of(event, window_days)
+    return MakingReport(
+        member=Member(member.report, member.doc_id, member.day, member.text_dated),
+        shown_date=event.date,
+        kind=kind_of(event),
+        extends=_rules().extension.find(event.evidence.text),
+        text=event.evidence.text,
+    )
 
 
 # --------------------------------------------------------------------------- tracking
@@ -371,10 +420,10 @@ def track(
     """
     events = list(events)
     places = place_words(e.location.name for e in events if e.location is not None)
-    making: dict[tuple[str, ...], list[Event]] = defaultdict(list)
+    making: dict[tuple[str, ...], list[MakingReport]] = defaultdict(list)
     for event in events:
         if is_making(event):
-            making[_parties(event)].append(event)
+            making[_parties(event)].append(making_report(event, window_days))
 
     def related(parties: Sequence[str], area: Sequence[str], since: date | None) -> list[Event]:
         who, where = set(parties), set(area)
@@ -408,14 +457,15 @@ def place_words(names: Iterable[str]) -> dict[str, Words]:
 
 def track_parties(
     parties: tuple[str, ...],
-    making: Sequence[Event],
+    making: Sequence[MakingReport],
     related: RelatedEvents,
     *,
     places: Mapping[str, Words],
     outlets: Mapping[str, str],
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[Agreement]:
-    """The agreements one pair of parties made (``making``: their making reports) and their life.
+    """The agreements one pair of parties made (``making``: their making reports, see
+    :func:`making_report`, read with the same ``window_days``) and their life.
 
     An agreement is made by one dyad, but its life is read from any event that involves a
     party or lies in its area (the Sochi memorandum between Russia and Turkey is violated by
@@ -428,10 +478,10 @@ def track_parties(
     drafts = _drafts(making, window_days, rules)
     if not drafts:
         return []
-    making_ids = {e.event_id for d in drafts for e in d.events}
+    making_ids = {r.event_id for d in drafts for r in d.reports}
     _set_areas(drafts, places)
     for draft in drafts:
-        draft.made = _first_day(draft.events)
+        draft.made = _first_day(draft.reports)
     area = sorted({place for d in drafts for place in d.area})
     # An event before the first making meets no agreement in force: no need to read it.
     since = min((d.made for d in drafts if d.made is not None), default=None)
@@ -452,18 +502,21 @@ def track_parties(
     return [_finish(d, outlets) for d in drafts]
 
 
-def _drafts(making: Sequence[Event], window_days: int, rules: _Rules) -> list[_Draft]:
+def _drafts(making: Sequence[MakingReport], window_days: int, rules: _Rules) -> list[_Draft]:
     """Group one pair's making reports into agreements (see the module docstring)."""
     drafts: list[_Draft] = []
-    by_id = {e.event_id: e for e in making}
-    groups = [[by_id[i] for i in c.event_ids] for c in cluster_events(making, window_days=window_days)]
+    by_id = {r.event_id: r for r in making}
+    groups = [
+        [by_id[m.event_id] for m in group]
+        for group in group_members((r.member for r in making), window_days=window_days)
+    ]
     groups.sort(key=lambda members: (_first_day(members) or date.max, members[0].event_id))
     for members in groups:
-        kinds = [kind_of(e) for e in members]
+        kinds = [r.kind for r in members]
         kind = _merged_kind(kinds)
         day = _first_day(members)
         related = [d for d in drafts if _kinds_compatible(d.kind, kind)]
-        if any(rules.extension.find(e.evidence.text) for e in members) and any(
+        if any(r.extends for r in members) and any(
             d.last_day is not None and day is not None and d.last_day < day for d in related
         ):
             continue  # an extension of an earlier agreement: read as part of its life below
@@ -480,7 +533,7 @@ def _drafts(making: Sequence[Event], window_days: int, rules: _Rules) -> list[_D
         if same is not None:
             same.absorb(members, day)
         else:
-            drafts.append(_Draft(_parties(members[0]), kinds, list(members), day))
+            drafts.append(_Draft(members[0].parties, kinds, list(members), day))
     return drafts
 
 
@@ -521,19 +574,19 @@ def _set_areas(drafts: Sequence[_Draft], places: Mapping[str, Words]) -> None:
     not violate a ceasefire for Idlib that was signed there.
     """
     for draft in drafts:
-        text = "\n".join(dict.fromkeys(e.evidence.text for e in draft.events))
+        text = "\n".join(dict.fromkeys(r.text for r in draft.reports))
         venues = {
-            e.location.name.strip()
-            for e in draft.events
-            if e.location is not None and e.location.country in draft.parties
+            r.location.name.strip()
+            for r in draft.reports
+            if r.location is not None and r.location.country in draft.parties
         }
         draft.area = sorted(name for name, words in places.items() if name not in venues and words.find(text))
 
 
-def _first_day(members: Sequence[Event]) -> date | None:
+def _first_day(members: Sequence[MakingReport]) -> date | None:
     """The day a group of making reports dates the making: a text-fixed day if any, else the earliest."""
-    fixed = [d for e in members if e.date_source == "text" and (d := event_day(e)) is not None]
-    days = [d for e in members if (d := event_day(e)) is not None]
+    fixed = [d for r in members if r.member.text_dated and (d := r.day) is not None]
+    days = [d for r in members if (d := r.day) is not None]
     return min(fixed) if fixed else min(days, default=None)
 
 
@@ -617,19 +670,19 @@ def _apply(event: Event, drafts: Sequence[_Draft], rules: _Rules) -> None:
 
 def _finish(draft: _Draft, outlets: Mapping[str, str]) -> Agreement:
     rules = _rules()
-    events = sorted(draft.events, key=lambda e: (event_day(e) or date.max, e.date_source != "text", e.event_id))
-    fixed = [e for e in events if e.date_source == "text" and e.date]
-    first = fixed[0] if fixed else events[0]
-    places = Counter(e.location.name for e in events if e.location)
+    reports = sorted(draft.reports, key=lambda r: (r.day or date.max, not r.member.text_dated, r.event_id))
+    fixed = [r for r in reports if r.member.text_dated and r.shown_date]
+    first = fixed[0] if fixed else reports[0]
+    places = Counter(r.location.name for r in reports if r.location)
     place = min(places, key=lambda n: (-places[n], n)) if places else None
-    location = next((e.location for e in events if e.location and e.location.name == place), None)
-    texts = list(dict.fromkeys(e.evidence.text for e in events))
-    doc_ids = sorted({e.doc_id for e in events})
+    location = next((r.location for r in reports if r.location and r.location.name == place), None)
+    texts = list(dict.fromkeys(r.text for r in reports))
+    doc_ids = sorted({r.doc_id for r in reports})
     made = Making(
-        date=first.date,
+        date=first.shown_date,
         date_fixed=bool(fixed),
         place=place,
-        event_ids=tuple(e.event_id for e in events),
+        event_ids=tuple(r.event_id for r in reports),
         sources=tuple(doc_ids),
         outlets=tuple(sorted({outlets[d] for d in doc_ids if d in outlets})),
         evidence=tuple(texts),
@@ -643,7 +696,7 @@ def _finish(draft: _Draft, outlets: Mapping[str, str]) -> Agreement:
     ordered = sorted(grouped.items(), key=lambda kv: (kv[0][0], STATES.index(kv[0][1]), kv[0][2] or ""))
     for (day, state, shown), ids in ordered:
         history.append(StateChange(shown or day.isoformat(), state, tuple(dict.fromkeys(ids))))
-    earliest = min(events, key=lambda e: (event_day(e) or date.max, e.event_id))
+    earliest = min(reports, key=lambda r: (r.day or date.max, r.event_id))
     return Agreement(
         agreement_id="a-" + hashlib.sha1(earliest.event_id.encode("utf-8")).hexdigest()[:16],
         parties=draft.parties,
@@ -705,11 +758,15 @@ def update_store(
     saved = 0
     for a, b in todo:
         making = (
-            [e for e in store.iter_dyad_events(a, b, cameo_prefixes=prefixes) if is_making(e)]
+            [
+                making_report(e, window)
+                for e in store.iter_dyad_events(a, b, cameo_prefixes=prefixes)
+                if is_making(e)
+            ]
             if a != b
             else []
         )
-        outlets = store.outlets(e.doc_id for e in making)
+        outlets = store.outlets(r.doc_id for r in making)
         found = track_parties(
             (a, b), making, store.related_events, places=places, outlets=outlets, window_days=window
         )

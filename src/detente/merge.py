@@ -246,14 +246,20 @@ def cluster_events(
     clusters last). ``outlets`` maps ``doc_id`` to the outlet that published it, so clusters
     can say which outlets carried the event.
     """
-    members = sorted((member_of(e, window_days) for e in events), key=lambda m: order_key(m.report))
-    clusterer = Clusterer(window_days)
-    groups: dict[int, list[Member]] = defaultdict(list)
-    for member in members:
-        groups[clusterer.add(member.report)].append(member)
-    result = [finish_cluster(group, outlets or {}) for group in groups.values()]
+    groups = group_members((member_of(e, window_days) for e in events), window_days=window_days)
+    result = [finish_cluster(group, outlets or {}) for group in groups]
     result.sort(key=lambda c: (c.date_from is None, c.date_from or "", c.cluster_id))
     return result
+
+
+def group_members(members: Iterable[Member], *, window_days: int = DEFAULT_WINDOW_DAYS) -> list[list[Member]]:
+    """``members`` grouped by the cluster each joins, each group in joining order: the
+    grouping :func:`cluster_events` makes, for callers that hold members, not events."""
+    clusterer = Clusterer(window_days)
+    groups: dict[int, list[Member]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: order_key(m.report)):
+        groups[clusterer.add(member.report)].append(member)
+    return list(groups.values())
 
 
 def cluster_id_for(event_id: str) -> str:

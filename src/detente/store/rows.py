@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -133,8 +134,8 @@ def row_to_event(row: Sequence[Any] | dict[str, Any]) -> Event:
     loc = None
     if r.get("location_name") is not None:
         loc = Location(
-            name=r["location_name"],
-            country=r.get("location_country"),
+            name=_shared(r["location_name"]),
+            country=_shared(r.get("location_country")),
             lat=_opt_float(r.get("location_lat")),
             lon=_opt_float(r.get("location_lon")),
             geonameid=_opt_int(r.get("location_geonameid")),
@@ -147,19 +148,19 @@ def row_to_event(row: Sequence[Any] | dict[str, Any]) -> Event:
         sentence=int(r["sentence"]),
         source=_actor(r, "source"),
         target=_actor(r, "target"),
-        cameo=r["cameo"],
-        root=r["root"],
+        cameo=_shared(r["cameo"]),
+        root=_shared(r["root"]),
         quad=int(r["quad"]),
         goldstein=float(r["goldstein"]),
         evidence=Evidence(
             text=r["evidence_text"], start=int(r["evidence_start"]), end=int(r["evidence_end"])
         ),
-        plover=r.get("plover"),
+        plover=_shared(r.get("plover")),
         negated=bool(r["negated"]),
         hypothetical=bool(r["hypothetical"]),
-        date=r.get("date"),
-        date_precision=r.get("date_precision"),
-        date_source=r.get("date_source"),
+        date=_shared(r.get("date")),
+        date_precision=_shared(r.get("date_precision")),
+        date_source=_shared(r.get("date_source")),
         location=loc,
         confidence=float(r["confidence"]),
         extra=json.loads(extra) if isinstance(extra, str) and extra else {},
@@ -168,13 +169,23 @@ def row_to_event(row: Sequence[Any] | dict[str, Any]) -> Event:
 
 def _actor(r: dict[str, Any], side: str) -> Actor:
     return Actor(
-        name=r[f"{side}_name"],
-        principal=r[f"{side}_principal"],
-        code=r[f"{side}_code"],
-        country=r.get(f"{side}_country"),
-        sector=r.get(f"{side}_sector"),
-        wikidata=r.get(f"{side}_wikidata"),
+        name=_shared(r[f"{side}_name"]),
+        principal=_shared(r[f"{side}_principal"]),
+        code=_shared(r[f"{side}_code"]),
+        country=_shared(r.get(f"{side}_country")),
+        sector=_shared(r.get(f"{side}_sector")),
+        wikidata=_shared(r.get(f"{side}_wikidata")),
     )
+
+
+def _shared(value: Any) -> Any:
+    """One string object for each repeated value (principals, codes, dates, places).
+
+    Each row fetched from DuckDB brings its own copy of every string, so a caller holding
+    many events (a pair's making reports, an in-memory analysis) would otherwise hold
+    "RUS" once per event.
+    """
+    return sys.intern(value) if type(value) is str else value
 
 
 def _opt_float(v: Any) -> float | None:
