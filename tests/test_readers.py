@@ -66,6 +66,16 @@ def test_directory_is_walked_recursively_in_sorted_order_with_relative_ids(tmp_p
     assert articles[0].origin == f"{tmp_path / 'a' / '9.txt'}:1"
 
 
+def test_a_folder_is_read_in_the_order_of_its_full_paths_not_folder_by_folder(tmp_path: Path) -> None:
+    # "-" and "." sort before "/" and "0" after it: the files of folder "a" come between them.
+    (tmp_path / "a").mkdir()
+    for name in ("a/b.txt", "a-c.txt", "a.txt", "a0.txt"):
+        (tmp_path / name).write_text(f"A page called {name} about talks in Geneva.\n")
+    articles, errors = read_all(tmp_path)
+    assert [a.id for a in articles] == ["a-c.txt", "a.txt", "a/b.txt", "a0.txt"]
+    assert errors == []
+
+
 def test_a_file_argument_gets_its_base_name_as_id() -> None:
     (article,) = read_documents(PAGES / "dateline.txt")
     assert article.id == "dateline.txt"

@@ -182,28 +182,49 @@ MANIFEST_NAME = "manifest.jsonl"
 
 
 def _walk(root: Path, on_error: OnError) -> Iterator[tuple[Path, Path]]:
+    """Every file under ``root`` in the order of its path relative to ``root``, listed one
+    directory at a time: a folder of a million pages is never held as a list of paths."""
     known = format_table().extensions
     skipped = 0
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(
-        root,
-        onerror=lambda e: _report(
-            on_error, BadInput(e.filename or str(root), None, f"cannot list directory: {e.strerror}")
-        ),
-    ):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if name.startswith(".") or name == MANIFEST_NAME:
-                continue
-            p = Path(dirpath) / name
-            if p.suffix.lower() in known:
-                found.append(p)
-            else:
-                skipped += 1
+    for path in _sorted_files(root, on_error):
+        if path.suffix.lower() in known:
+            yield path, root
+        else:
+            skipped += 1
     if skipped:
         logger.warning("%s: skipped %d file(s) whose names end in no known format", root, skipped)
-    for p in sorted(found, key=lambda q: q.relative_to(root).as_posix()):
-        yield p, root
+
+
+def _sorted_files(folder: Path, on_error: OnError) -> Iterator[Path]:
+    """The visible files under ``folder`` (not through links to folders), sorted by path.
+
+    A folder's entries are sorted with a "/" after each subfolder's name, which puts them
+    in the order of the full paths below them: "a/b" comes before "a-c" as "/" sorts after
+    "-". Names cannot contain "/", so the mark also tells a subfolder from a file.
+    """
+    names: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name == MANIFEST_NAME:
+                    continue
+                try:
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            names.append(entry.name + "/")
+                        continue
+                except OSError:
+                    pass  # gone or unreadable: read_file reports it as a file it cannot read
+                names.append(entry.name)
+    except OSError as exc:
+        _report(on_error, BadInput(exc.filename or str(folder), None, f"cannot list directory: {exc.strerror}"))
+        return
+    names.sort()
+    for name in names:
+        if name.endswith("/"):
+            yield from _sorted_files(folder / name[:-1], on_error)
+        else:
+            yield folder / name
 
 
 # ---------------------------------------------------------------- one file
