@@ -46,7 +46,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -385,9 +385,8 @@ class MakingReport:
 
 def making_report(event: Event, window_days: int = DEFAULT_WINDOW_DAYS) -> MakingReport:
     """``event``, a making report (:func:`is_making`), as tracking holds it."""
-    member = member_of(event, window_days)
     return MakingReport(
-        member=Member(member.report, member.doc_id, member.day, member.text_dated),
+        member=replace(member_of(event, window_days), evidence=None),  # the text below is all it keeps
         shown_date=event.date,
         kind=kind_of(event),
         extends=_rules().extension.find(event.evidence.text),

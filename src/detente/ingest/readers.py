@@ -209,13 +209,13 @@ def _sorted_files(folder: Path, on_error: OnError) -> Iterator[Path]:
                 if entry.name.startswith(".") or entry.name == MANIFEST_NAME:
                     continue
                 try:
-                    if entry.is_dir():
-                        if not entry.is_symlink():
-                            names.append(entry.name + "/")
-                        continue
+                    is_folder = entry.is_dir()
                 except OSError:
-                    pass  # gone or unreadable: read_file reports it as a file it cannot read
-                names.append(entry.name)
+                    is_folder = False  # gone or unreadable: read_file reports it as a file it cannot read
+                if not is_folder:
+                    names.append(entry.name)
+                elif not entry.is_symlink():
+                    names.append(entry.name + "/")
     except OSError as exc:
         _report(on_error, BadInput(exc.filename or str(folder), None, f"cannot list directory: {exc.strerror}"))
         return
