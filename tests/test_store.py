@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -408,6 +411,82 @@ def test_a_replacement_written_in_chunks_lets_each_chunk_go_before_it_commits(st
     assert store.save_clusters(records()) == 3 * DERIVED_CHUNK
     assert arrow_bytes[-1] <= arrow_bytes[0]
     assert len(store.clusters()) == 3 * DERIVED_CHUNK
+
+
+def test_related_events_come_by_day_then_id_across_pages_with_undated_ones_last(store: Store) -> None:
+    idlib = Location("Idlib", "SYR", 35.9, 36.6, 169389)
+    days = ["2019-05-02", None, "2019-05-01", "2019-05-02", None, "2019-05-01", "2019-05-03"]
+    events = [make_event(f"d{i}", i, date=day, precision="day" if day else None) for i, day in enumerate(days)]
+    events += [
+        make_event("far", 0, source="USA", target="IRN", date="2019-05-02", location=idlib),  # at a place asked for
+        make_event("far", 1, source="USA", target="IRN", date="2019-05-02"),  # neither party nor place
+        make_event("far", 2, source="RUS", target="USA", date="2019-05-01", negated=True),  # not factual
+    ]
+    store.write_batch([], events)
+    in_order = sorted(events[:8], key=lambda e: (e.date or "9999", e.event_id))
+
+    read = list(store.related_events(["TUR"], ["Idlib"], chunk_size=2))
+
+    assert [e.event_id for e in read] == [e.event_id for e in in_order]
+    since = list(store.related_events(["TUR"], ["Idlib"], date(2019, 5, 2), chunk_size=3))
+    assert [e.event_id for e in since] == [e.event_id for e in in_order if e.date and e.date >= "2019-05-02"]
+
+
+@pytest.fixture(scope="module")
+def beyond_its_cap(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store whose rows outgrow an 8MB memory cap: 5,000 events with 2,000 characters of
+    evidence each. Sorting them whole in DuckDB under that cap failed for want of memory."""
+    text = ("Russian and Turkish officers met in Idlib to review the ceasefire line. " * 30)[:2000]
+    path = tmp_path_factory.mktemp("capped") / "hub.duckdb"
+    with Store(path) as store:
+        store.write_batch(
+            [],
+            [
+                make_event(
+                    f"d{i}", i % 3, date=f"2019-{1 + i % 12:02d}-{1 + i % 28:02d}", evidence=Evidence(text, 0, 2000)
+                )
+                for i in range(5000)
+            ],
+        )
+    return path
+
+
+def test_related_events_of_a_hub_stream_under_a_memory_cap_smaller_than_their_rows(beyond_its_cap: Path) -> None:
+    # Agreement tracking reads a hub party's related events this way: a low cap must slow
+    # it, never stop it.
+    with Store(beyond_its_cap, memory_limit="8MB") as store:
+        days = [e.date for e in store.related_events(["RUS"], [], date(2019, 1, 1))]
+    assert len(days) == 5000
+    assert days == sorted(days)
+
+
+def test_a_store_larger_than_its_memory_cap_is_listed_in_order(beyond_its_cap: Path, tmp_path: Path) -> None:
+    from detente.store.export import export_jsonl
+
+    with Store(beyond_its_cap, memory_limit="8MB") as store:
+        listed = [(e.date, e.doc_id) for e in store.iter_events()]
+        dyad = [(e.date, e.doc_id) for e in store.iter_dyad_events("TUR", "RUS")]
+        assert export_jsonl(store, tmp_path / "all.jsonl") == 5000
+    assert len(listed) == 5000 and listed == sorted(listed)
+    assert dyad == listed
+    lines = (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["doc_id"] for line in lines] == [doc for _, doc in listed]
+
+
+def test_csv_and_parquet_exports_of_a_store_come_in_event_order(beyond_its_cap: Path, tmp_path: Path) -> None:
+    # DuckDB's own writers need some memory of their own (its CSV writer a 32 MiB buffer),
+    # so this cap is higher; the rows still reach them a page at a time.
+    import pyarrow.parquet as pq
+
+    from detente.store.export import export_csv, export_parquet
+
+    with Store(beyond_its_cap, memory_limit="40MB") as store:
+        listed = [e.doc_id for e in store.iter_events()]
+        assert export_csv(store, tmp_path / "all.csv") == 5000
+        assert export_parquet(store, tmp_path / "all.parquet") == 5000
+    assert pq.read_table(tmp_path / "all.parquet").column("doc_id").to_pylist() == listed
+    with open(tmp_path / "all.csv", encoding="utf-8", newline="") as fh:
+        assert [row["doc_id"] for row in csv.DictReader(fh)] == listed
 
 
 def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Path) -> None:

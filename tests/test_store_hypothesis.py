@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -125,3 +126,27 @@ def test_export_then_import_gives_the_same_store(evs: list[Event]) -> None:
         export_store(src, path, "jsonl")
         import_jsonl(dst, path)
         assert dst.events() == src.events()
+
+
+#: A few days (and no day) so that days hold more events than a page and pages cut them.
+CROWDED_DAYS = st.sampled_from(["2020-02-29", "2020-03-01", "2021-12-31", None])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(events(), CROWDED_DAYS), max_size=30), st.integers(1, 5))
+def test_events_read_a_page_at_a_time_come_in_order_each_once(drawn: list[tuple[Event, str | None]], page: int) -> None:
+    evs = [e.with_changes(date=day, date_precision="day" if day else None) for e, day in drawn]
+    with Store(":memory:") as store:
+        store.write_batch([], evs)
+        keys = store.connection.execute("SELECT day, doc_id, sentence, event_id FROM events").fetchall()
+        listed = [e.event_id for e in store.iter_events(chunk_size=page)]
+        who = sorted({e.source.principal for e in evs})[:1]
+        related = [e.event_id for e in store.related_events(who, [], chunk_size=page)]
+        factual = {
+            e.event_id
+            for e in evs
+            if not e.negated and not e.hypothetical and who and who[0] in (e.source.principal, e.target.principal)
+        }
+    last = date.max
+    assert listed == [k[3] for k in sorted(keys, key=lambda k: (k[0] or last, k[1], k[2], k[3]))]
+    assert related == [k[3] for k in sorted(keys, key=lambda k: (k[0] or last, k[3])) if k[3] in factual]

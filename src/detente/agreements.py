@@ -759,7 +759,7 @@ def update_store(
         making = (
             [
                 making_report(e, window)
-                for e in store.iter_dyad_events(a, b, cameo_prefixes=prefixes)
+                for e in store.iter_dyad_events(a, b, cameo_prefixes=prefixes, ordered=False)
                 if is_making(e)
             ]
             if a != b

@@ -9,8 +9,8 @@ newer ontology.
 
 Every exporter streams: it takes an iterable of events (or a :class:`Store`) and writes
 in chunks, so exporting millions of events never holds them all in memory. From a store,
-CSV and Parquet are written by DuckDB itself (``COPY (SELECT ...) TO``), which is the
-fastest path and keeps Parquet types exact.
+CSV and Parquet are written by DuckDB itself (``COPY ... TO``), which keeps its formats and
+Parquet types exact, from the events in order a page at a time (see :func:`_copy`).
 
 Registered by name through :func:`register_exporters`, like any plug-in::
 
@@ -32,6 +32,7 @@ from detente.chunks import batched
 from detente.errors import BadInput, InvalidQuery, StoreError
 from detente.records import Event
 from detente.store.db import RECORD_COLUMNS, Store, event_filters, event_to_row, row_to_event
+from detente.store.ordered import EVENT_ORDER, pages
 
 Exporter = Callable[..., int]
 FORMATS = ("csv", "parquet", "jsonl", "plover")
@@ -57,19 +58,34 @@ def _events_of(source: Iterable[Event] | Store, filters: dict[str, Any]) -> Iter
 
 
 def _copy(store: Store, path: str | Path, options: str, filters: dict[str, Any]) -> int:
+    """Write the events with DuckDB's own writer (``COPY ... TO``), fed in order a page at a time.
+
+    DuckDB writes the file, so its CSV and Parquet stay exactly what ``COPY`` makes; it reads
+    the rows from pages (:mod:`detente.store.ordered`) that Arrow puts in order, not from one
+    ORDER BY, which under the store's memory cap fails on a large store.
+    """
+    import pyarrow as pa
+
     where, params = event_filters(**filters)
-    sql = (
-        f"COPY (SELECT {', '.join(RECORD_COLUMNS)} FROM events{where} "
-        f"ORDER BY day NULLS LAST, doc_id, sentence, event_id) TO ? ({options})"
-    )
-    cur = store.cursor()
+    condition = where.removeprefix(" WHERE ") or "TRUE"
+    columns = ", ".join(RECORD_COLUMNS)
+    reader_cur, cur = store.cursor(), store.cursor()
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for page, page_params in pages(reader_cur, condition, params, EVENT_ORDER):
+            table = reader_cur.sql(f"SELECT {columns} FROM events WHERE {page}", params=page_params).to_arrow_table()
+            yield from table.sort_by([(c, "ascending") for c in EVENT_ORDER]).to_batches()
+
     try:
-        rows = cur.execute(sql, [*params, str(path)]).fetchall()
+        schema = reader_cur.sql(f"SELECT {columns} FROM events LIMIT 0").to_arrow_table().schema
+        cur.register("_export_pages", pa.RecordBatchReader.from_batches(schema, batches()))
+        rows = cur.execute(f"COPY (SELECT * FROM _export_pages) TO ? ({options})", [str(path)]).fetchall()
         row = rows[0] if rows else None
     except duckdb.Error as exc:
         raise StoreError(f"{path}: export failed: {exc}") from exc
     finally:
         cur.close()
+        reader_cur.close()
     return int(row[0]) if row and row[0] is not None else store.count_events(**filters)
 
 

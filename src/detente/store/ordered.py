@@ -1,0 +1,137 @@
+"""Events read in a fixed order a page at a time, in memory that does not grow with the store.
+
+Why not one ORDER BY: DuckDB sorts whole rows, evidence text and all, and under its memory
+cap that sort does not reliably spill to disk. With a 64MB cap, reading the 225,000 events
+of a 100k-article corpus in day order failed for want of memory, and so did exporting
+them; a 1GB cap meets the same wall some millions of events later. So the rows are cut
+into pages of whole days from one count per day (a day too busy for one page is cut
+further by a top-N over the rest of its key alone), each page is read unsorted and put in
+order here, and only one page is held at a time. Each page costs a scan that DuckDB
+narrows by the ``day`` column.
+
+Usage::
+
+    for row in ordered_rows(cursor, "dyad = ?", ["RUS|TUR"], EVENT_COLUMNS, EVENT_ORDER):
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import duckdb
+
+#: The order events are listed and exported in: by day (undated last), article, sentence, id.
+EVENT_ORDER = ("day", "doc_id", "sentence", "event_id")
+#: By day (undated last) then id: the order agreement tracking reads a party's events in.
+DAY_ORDER = ("day", "event_id")
+
+#: Where an event with no day sorts: after every real day. Every other key column is NOT NULL.
+UNDATED = date(9999, 12, 31)
+
+#: Rows per page: one page is held at a time, by DuckDB while read and by the caller.
+PAGE_SIZE = 10_000
+
+
+def _after(order: Sequence[str], key: Sequence[Any]) -> tuple[str, list[Any]]:
+    """SQL that holds for rows whose key comes after ``key`` in ``order``, and its parameters."""
+    terms, params = [], []
+    for i, column in enumerate(order):
+        terms.append("(" + " AND ".join([*(f"{c} = ?" for c in order[:i]), f"{column} > ?"]) + ")")
+        params += [*key[:i], key[i]]
+    return "(" + " OR ".join(terms) + ")", params
+
+
+def pages(
+    cur: duckdb.DuckDBPyConnection,
+    where: str,
+    params: Sequence[Any],
+    order: Sequence[str],
+    size: int = PAGE_SIZE,
+) -> Iterator[tuple[str, list[Any]]]:
+    """Conditions, each with its parameters, that cut the events matching ``where`` (SQL, no
+    WHERE keyword) into pages of at most ``size`` rows in ``order`` (which starts with
+    ``day``), first page first.
+
+    Pages are runs of whole days, found from one count per day: a page then costs one scan
+    that DuckDB narrows by the ``day`` column, so a store of millions of events is not
+    rescanned for its keys page after page. A day with more than ``size`` events is cut
+    further by the rest of the key (:func:`_keyset_pages`).
+    """
+    if not order or order[0] != "day":
+        raise ValueError(f"an event order starts with day, not {order!r}")
+    counts = cur.execute(
+        f"SELECT day, count(*) FROM events WHERE {where} GROUP BY day ORDER BY day NULLS LAST", list(params)
+    ).fetchall()
+    after: date | None = None  # the next run of days starts after this one (None: at the first)
+    upto: date | None = None  # the last day of the run being gathered
+    held = 0  # events in that run
+    for day, n in counts:
+        if day is None:
+            break
+        if held and (n > size or held + n > size):
+            yield _day_range(where, params, after, upto)
+            after, held = upto, 0
+        if n > size:
+            yield from _keyset_pages(cur, f"({where}) AND day = ?", [*params, day], order[1:], size)
+            after = day
+        else:
+            held, upto = held + n, day
+    if held:
+        yield _day_range(where, params, after, None)
+    if counts and counts[-1][0] is None:
+        yield from _keyset_pages(cur, f"({where}) AND day IS NULL", list(params), order[1:], size)
+
+
+def _day_range(where: str, params: Sequence[Any], after: date | None, upto: date | None) -> tuple[str, list[Any]]:
+    """The rows matching ``where`` whose day is after ``after`` and not after ``upto`` (None: unbounded)."""
+    sql, bound = f"({where}) AND day IS NOT NULL", list(params)
+    if after is not None:
+        sql, bound = f"{sql} AND day > ?", [*bound, after]
+    if upto is not None:
+        sql, bound = f"{sql} AND day <= ?", [*bound, upto]
+    return sql, bound
+
+
+def _keyset_pages(
+    cur: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any], order: Sequence[str], size: int
+) -> Iterator[tuple[str, list[Any]]]:
+    """Pages of the rows matching ``where`` by ``order`` (NOT NULL columns): each found by a
+    top-N over the key alone, the next starting after the last key of this one."""
+    keys_sql = ", ".join(order)
+    lower, lower_params = f"({where})", list(params)
+    while True:
+        keys = cur.execute(
+            f"SELECT {keys_sql} FROM events WHERE {lower} ORDER BY {keys_sql} LIMIT ?", [*lower_params, size]
+        ).fetchall()
+        if len(keys) < size:
+            if keys:
+                yield lower, lower_params
+            return
+        after, after_params = _after(order, keys[-1])
+        yield f"{lower} AND NOT {after}", [*lower_params, *after_params]
+        lower, lower_params = f"({where}) AND {after}", [*params, *after_params]
+
+
+def row_key(columns: Sequence[str], order: Sequence[str]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A sort key for rows of ``columns`` that orders them as :func:`pages` cuts them."""
+    at = [(columns.index(c), c == "day") for c in order]
+    return lambda row: tuple(UNDATED if day and row[i] is None else row[i] for i, day in at)
+
+
+def ordered_rows(
+    cur: duckdb.DuckDBPyConnection,
+    where: str,
+    params: Sequence[Any],
+    columns: Sequence[str],
+    order: Sequence[str],
+    size: int = PAGE_SIZE,
+) -> Iterator[tuple[Any, ...]]:
+    """The ``columns`` of the events matching ``where``, in ``order``, one page held at a time."""
+    key = row_key(columns, order)
+    for condition, page_params in pages(cur, where, params, order, size):
+        rows = cur.execute(f"SELECT {', '.join(columns)} FROM events WHERE {condition}", page_params).fetchall()
+        rows.sort(key=key)
+        yield from rows
