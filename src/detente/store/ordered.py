@@ -3,11 +3,14 @@
 Why not one ORDER BY: DuckDB sorts whole rows, evidence text and all, and under its memory
 cap that sort does not reliably spill to disk. With a 64MB cap, reading the 225,000 events
 of a 100k-article corpus in day order failed for want of memory, and so did exporting
-them; a 1GB cap meets the same wall some millions of events later. So the rows are cut
-into pages of whole days from one count per day (a day too busy for one page is cut
-further by a top-N over the rest of its key alone), each page is read unsorted and put in
-order here, and only one page is held at a time. Each page costs a scan that DuckDB
-narrows by the ``day`` column.
+them; a larger cap only moves that wall to a larger store. So the rows are cut into
+pages of whole days from one count per day (a day too busy for one page is cut further by
+a top-N over the rest of its key alone), each page is read unsorted and put in order here,
+and only one page is held at a time.
+
+The price is time: each page is a scan of its own, and DuckDB skips only the row groups
+whose days all lie outside the page, so reading many pages costs more than one sort would
+have (a hub's 196,000 related events: 4.9 s sorted whole, 7.6 s in pages of 2,000).
 
 Usage::
 
@@ -55,10 +58,9 @@ def pages(
     WHERE keyword) into pages of at most ``size`` rows in ``order`` (which starts with
     ``day``), first page first.
 
-    Pages are runs of whole days, found from one count per day: a page then costs one scan
-    that DuckDB narrows by the ``day`` column, so a store of millions of events is not
-    rescanned for its keys page after page. A day with more than ``size`` events is cut
-    further by the rest of the key (:func:`_keyset_pages`).
+    Pages are runs of whole days, found from one count per day, so the keys are not
+    sorted again for every page. A day with more than ``size`` events is cut further by the
+    rest of the key (:func:`_keyset_pages`).
     """
     if not order or order[0] != "day":
         raise ValueError(f"an event order starts with day, not {order!r}")
