@@ -543,8 +543,8 @@ class Store:
     ) -> Iterator[Event]:
         """Like :meth:`dyad_events` but streamed, ``chunk_size`` rows at a time.
 
-        ``ordered=False`` returns them in storage order, in one scan: for callers that do
-        not need the order, which costs a scan per page (:mod:`detente.store.ordered`).
+        ``ordered=False`` returns them in storage order in one scan, for callers that do not
+        need the order: the order costs a scan per page (:mod:`detente.store.ordered`).
         """
         where = ["dyad = ?"]
         params: list[Any] = [dyad_key(a, b)]

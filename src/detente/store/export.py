@@ -32,7 +32,7 @@ from detente.chunks import batched
 from detente.errors import BadInput, InvalidQuery, StoreError
 from detente.records import Event
 from detente.store.db import RECORD_COLUMNS, Store, event_filters, event_to_row, row_to_event
-from detente.store.ordered import EVENT_ORDER, pages
+from detente.store.ordered import EVENT_ORDER, ordered_tables
 
 Exporter = Callable[..., int]
 FORMATS = ("csv", "parquet", "jsonl", "plover")
@@ -68,16 +68,14 @@ def _copy(store: Store, path: str | Path, options: str, filters: dict[str, Any])
 
     where, params = event_filters(**filters)
     condition = where.removeprefix(" WHERE ") or "TRUE"
-    columns = ", ".join(RECORD_COLUMNS)
     reader_cur, cur = store.cursor(), store.cursor()
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for page, page_params in pages(reader_cur, condition, params, EVENT_ORDER):
-            table = reader_cur.sql(f"SELECT {columns} FROM events WHERE {page}", params=page_params).to_arrow_table()
-            yield from table.sort_by([(c, "ascending") for c in EVENT_ORDER]).to_batches()
+        for table in ordered_tables(reader_cur, condition, params, RECORD_COLUMNS, EVENT_ORDER):
+            yield from table.to_batches()
 
     try:
-        schema = reader_cur.sql(f"SELECT {columns} FROM events LIMIT 0").to_arrow_table().schema
+        schema = reader_cur.sql(f"SELECT {', '.join(RECORD_COLUMNS)} FROM events LIMIT 0").to_arrow_table().schema
         cur.register("_export_pages", pa.RecordBatchReader.from_batches(schema, batches()))
         rows = cur.execute(f"COPY (SELECT * FROM _export_pages) TO ? ({options})", [str(path)]).fetchall()
         row = rows[0] if rows else None
