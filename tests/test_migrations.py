@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from detente.errors import StoreError
+from detente.records import Article
 from detente.store.db import Store
 from detente.store.migrations import MIGRATIONS, MIGRATIONS_TABLE, Migrations
 
@@ -84,3 +85,35 @@ def test_read_only_store_behind_the_code_says_to_open_it_writable(tmp_path: Path
         s.connection.execute(f"DELETE FROM {MIGRATIONS_TABLE} WHERE name = ?", [last])
     with pytest.raises(StoreError, match="open it writable once"):
         Store(path, read_only=True)
+
+
+def test_a_file_from_before_0003_keeps_its_rows_and_its_keys_lose_their_indexes(tmp_path: Path) -> None:
+    from detente.store.migrations import _articles_and_events, _clusters_and_agreements
+
+    path = tmp_path / "old.duckdb"
+    before_0003 = Migrations()
+    before_0003(name="0001_articles_and_events")(_articles_and_events)
+    before_0003(name="0002_clusters_and_agreements")(_clusters_and_agreements)
+    conn = duckdb.connect(str(path))
+    before_0003.apply(conn)
+    conn.execute("INSERT INTO articles (id, text, ingested_at) VALUES ('doc-1', 'Text.', TIMESTAMP '2019-04-29 10:00')")
+    conn.execute(
+        "INSERT INTO event_clusters (cluster_id, parties, record) VALUES ('c-1', ['RUS', 'TUR'], ?)",
+        ['{"cluster_id": "c-1"}'],
+    )
+    conn.close()
+
+    with Store(path) as store:
+        conn = store.connection
+        keyed = conn.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND table_name <> ?",
+            [MIGRATIONS_TABLE],
+        ).fetchall()
+        assert keyed == []
+        assert store.has_article("doc-1")
+        assert conn.execute("SELECT ingested_at FROM articles").fetchall()[0][0].year == 2019
+        assert [c["cluster_id"] for c in store.clusters()] == ["c-1"]
+        assert store.upsert_articles([Article(id="doc-1", text="Text, corrected.")]) == 0
+        assert conn.execute("SELECT count(*), any_value(text) FROM articles").fetchall() == [(1, "Text, corrected.")]
+        with pytest.raises(duckdb.ConstraintException):
+            conn.execute("INSERT INTO events (event_id) VALUES (NULL)")

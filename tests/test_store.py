@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -386,9 +387,9 @@ def test_a_replacement_that_fails_half_way_keeps_the_old_clusters(store: Store) 
     assert [c["cluster_id"] for c in store.clusters()] == ["c-old"]
 
 
-def test_a_replacement_that_duckdb_refuses_reports_duckdbs_reason(store: Store) -> None:
-    # the same id in two chunks breaks the primary key and aborts the transaction; the
-    # message must name that, not the aborted transaction's refusal to clean up after it
+def test_a_replacement_that_gives_an_id_twice_is_refused_and_names_it(store: Store) -> None:
+    # the same id in two chunks (each chunk keeps the last of its own repeats): no index
+    # catches it, so the store must, and say which id, and keep nothing of the replacement
     same = {"cluster_id": "c-1", "source": "RUS", "target": "TUR"}
     records = [same, *({"cluster_id": f"c-{n}", "source": "RUS", "target": "TUR"} for n in range(2, DERIVED_CHUNK + 1)), same]
     with pytest.raises(StoreError, match="c-1"):
@@ -487,6 +488,36 @@ def test_csv_and_parquet_exports_of_a_store_come_in_event_order(beyond_its_cap: 
     assert pq.read_table(tmp_path / "all.parquet").column("doc_id").to_pylist() == listed
     with open(tmp_path / "all.csv", encoding="utf-8", newline="") as fh:
         assert [row["doc_id"] for row in csv.DictReader(fh)] == listed
+
+
+def test_optimize_lays_out_a_store_larger_than_its_memory_cap_a_page_at_a_time(
+    beyond_its_cap: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(beyond_its_cap, path)
+    with Store(path) as store:  # dyads before and after the hub's, and an undated event
+        store.write_batch([], [make_event("a", 0, "AFG", "PAK"), make_event("z", 0, "USA", "YEM", date=None)])
+    # Under this cap DuckDB cannot sort the 10MB of rows whole (the old optimize failed),
+    # nor keep its commit under 8MB: pages of 500 rows pass down to 12MB.
+    with Store(path, memory_limit="16MB") as store:
+        store.optimize(page_size=500)
+        laid = store.connection.execute("SELECT dyad, day, event_id FROM events").fetchall()
+        assert store.count_events() == 5002
+    assert [d for d, *_ in laid[:1] + laid[-1:]] == ["AFG|PAK", "USA|YEM"]
+    assert laid == sorted(laid, key=lambda r: (r[0], r[1] or date.max, r[2]))
+
+
+def test_a_store_takes_more_events_than_its_memory_cap_could_index(tmp_path: Path) -> None:
+    # A primary key's index lives whole in memory: under this cap the old keyed tables ran
+    # out of memory before 50,000 events. Keys are still kept: writing a batch again adds nothing.
+    batches = [[make_event(f"doc-{n}") for n in range(start, start + 5000)] for start in range(0, 100_000, 5000)]
+    with Store(tmp_path / "capped.duckdb", memory_limit="32MB") as store:
+        added = [store.write_batch([], batch).events_added for batch in batches]
+        assert added == [5000] * 20
+        assert store.write_batch([], batches[7]).events_added == 0
+        assert store.write_batch([], [batches[0][0].with_changes(date="2019-05-01")]).events_added == 0
+        assert store.stats()["events"] == 100_000
+        assert store.event(batches[0][0].event_id).date == "2019-05-01"
 
 
 def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Path) -> None:

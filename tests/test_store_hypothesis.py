@@ -134,7 +134,7 @@ CROWDED_DAYS = st.sampled_from(["2020-02-29", "2020-03-01", "2021-12-31", None])
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(events(), CROWDED_DAYS), max_size=30), st.integers(1, 5))
-def test_events_read_a_page_at_a_time_come_in_order_each_once(drawn: list[tuple[Event, str | None]], page: int) -> None:
+def test_events_read_or_laid_out_a_page_at_a_time_come_in_order_each_once(drawn: list[tuple[Event, str | None]], page: int) -> None:
     evs = [e.with_changes(date=day, date_precision="day" if day else None) for e, day in drawn]
     with Store(":memory:") as store:
         store.write_batch([], evs)
@@ -144,7 +144,11 @@ def test_events_read_a_page_at_a_time_come_in_order_each_once(drawn: list[tuple[
         ).fetchall()
         listed = [e.event_id for e in store.iter_events(chunk_size=page)]
         related = [e.event_id for e in store.related_events(["RUS"], [], chunk_size=page)]
+        store.optimize(page_size=page)
+        laid = store.connection.execute("SELECT dyad, day, event_id FROM events").fetchall()
     last = date.max
+    assert laid == sorted(laid, key=lambda k: (k[0], k[1] or last, k[2]))
+    assert sorted(k[2] for k in laid) == sorted(k[3] for k in stored)
     assert listed == [k[3] for k in sorted(stored, key=lambda k: (k[0] or last, k[1], k[2], k[3]))]
     factual_rus = [k for k in stored if not k[4] and "RUS" in k[5:]]
     assert related == [k[3] for k in sorted(factual_rus, key=lambda k: (k[0] or last, k[3]))]

@@ -139,19 +139,24 @@ class Pipeline:
             if on_error is not None:
                 on_error(err)
 
+        commit_every = max(1, int(self.settings.commit_every))
+
         def fresh_articles() -> Iterator[Article]:
-            for article in _articles_from(sources, report, self.settings):
-                result.articles_read += 1
-                if not recode and store.has_article(article.id):
-                    result.articles_skipped += 1
-                    if progress:
-                        progress(1)
-                    continue
-                yield article
+            # Asked a batch at a time: finding stored ids scans the store's id column.
+            for read in batched(_articles_from(sources, report, self.settings), commit_every):
+                result.articles_read += len(read)
+                stored = set() if recode else store.stored_article_ids(a.id for a in read)
+                for article in read:
+                    if article.id in stored:
+                        result.articles_skipped += 1
+                        if progress:
+                            progress(1)
+                        continue
+                    yield article
 
         touched: set[tuple[str, str]] = set()
         runner = engines().get(engine)(settings=self.settings)
-        batches = batched(fresh_articles(), max(1, int(self.settings.commit_every)))
+        batches = batched(fresh_articles(), commit_every)
         for articles, events in runner.map_batches(self, batches):
             written = store.write_batch(articles, events)
             touched.update(event_dyads(events))

@@ -55,7 +55,7 @@ from detente.store.derived import (
     with_evidence,
 )
 from detente.store.migrations import MIGRATIONS
-from detente.store.ordered import DAY_ORDER, EVENT_ORDER, ordered_rows
+from detente.store.ordered import CLUSTER_ORDER, DAY_ORDER, EVENT_ORDER, PAGE_SIZE, ordered_rows, pages
 
 # Re-exported: the record layout and the query filters were defined here first, and
 # exporters, engines and analysis code import them from this module.
@@ -73,6 +73,7 @@ from detente.store.rows import (
     row_to_event,
     utc_now,
 )
+from detente.store.upsert import stored_keys, upsert
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -236,19 +237,8 @@ class Store:
                 "ingested_at": pa.array([now] * len(articles), pa.timestamp("us")),
             }
         )
-        conn.register("_batch_articles", table)
-        try:
-            before = _count(conn, "articles")
-            # ingested_at of an existing article keeps its first value: it says when it arrived.
-            sets = ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS[1:-1])
-            conn.execute(
-                f"INSERT INTO articles SELECT {', '.join(ARTICLE_COLUMNS)} FROM _batch_articles "
-                f"ON CONFLICT (id) DO UPDATE SET {sets}"
-            ).fetchall()
-            added = _count(conn, "articles") - before
-        finally:
-            conn.unregister("_batch_articles")
-        return added
+        # ingested_at of an existing article keeps its first value: it says when it arrived.
+        return upsert(conn, "articles", "id", table, keep=("ingested_at",))
 
     @staticmethod
     def _upsert_events(conn: duckdb.DuckDBPyConnection, events: list[Event]) -> int:
@@ -261,30 +251,29 @@ class Store:
         columns = list(zip(*rows, strict=True))
         table = pa.table(
             {
-                name: pa.array(col, _ARROW_TYPES.get(name))
-                for name, col in zip(EVENT_COLUMNS, columns, strict=True)
+                **{
+                    name: pa.array(col, _ARROW_TYPES.get(name))
+                    for name, col in zip(EVENT_COLUMNS, columns, strict=True)
+                },
+                "dyad": [dyad_key(e.source.principal, e.target.principal) for e in events],
             }
         )
-        conn.register("_batch_events", table)
-        try:
-            # Rows added = growth of the table inside this transaction. A count(*) is read from
-            # row-group metadata, where probing the batch's ids would scan the whole id column.
-            before = _count(conn, "events")
-            sets = ", ".join(f"{c} = excluded.{c}" for c in (*EVENT_COLUMNS[1:-1], "dyad"))
-            cols = ", ".join(EVENT_COLUMNS)
-            conn.execute(
-                f"INSERT INTO events ({cols}, dyad) SELECT {cols}, {DYAD_SQL} FROM _batch_events "
-                f"ON CONFLICT (event_id) DO UPDATE SET {sets}"
-            ).fetchall()
-            added = _count(conn, "events") - before
-        finally:
-            conn.unregister("_batch_events")
-        return added
+        return upsert(conn, "events", "event_id", table, keep=("ingested_at",))
 
     # -- articles -------------------------------------------------------------------------
 
     def has_article(self, id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM articles WHERE id = ?", [id]))
+        return bool(self.stored_article_ids([id]))
+
+    def stored_article_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are stored. Ask for many at once: each call scans the id column."""
+        cur = self.cursor()
+        try:
+            return stored_keys(cur, "articles", "id", ids)
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        finally:
+            cur.close()
 
     def article(self, id: str) -> Article:
         rows = self._query(f"SELECT {', '.join(ARTICLE_COLUMNS[:-1])} FROM articles WHERE id = ?", [id])
@@ -392,7 +381,7 @@ class Store:
             "date_to": last.isoformat() if last else None,
         }
 
-    def optimize(self) -> None:
+    def optimize(self, *, page_size: int = PAGE_SIZE) -> None:
         """Cluster the events table by dyad and day, so dyad queries read only their own rows.
 
         Why: DuckDB keeps min/max statistics per row group (about 120,000 rows) and skips the
@@ -401,6 +390,7 @@ class Store:
         in a few groups (10M events: ~300 ms -> ~50 ms for a monthly series). Run it after a
         bulk ingest; it rewrites the table in one transaction (about a minute per 10 million
         events), and events written later are found too, just without the skip until the next run.
+        DuckDB sorts ``page_size`` events at a time; a lower one suits a tighter memory cap.
         """
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it writable to optimize it")
@@ -415,9 +405,14 @@ class Store:
                     raise StoreError(f"{self.path}: events table not found or unexpected: {ddl!r}")
                 conn.execute("BEGIN TRANSACTION")
                 conn.execute("CREATE TABLE _events_clustered(" + ddl[len("CREATE TABLE events(") :])
-                conn.execute(
-                    "INSERT INTO _events_clustered SELECT * FROM events ORDER BY dyad, day, event_id"
-                )
+                # A page at a time: DuckDB's sort of the whole table runs out of memory under
+                # its cap (64MB: at 225,000 events), a page's sort does not.
+                for condition, page_params in pages(conn, "TRUE", [], CLUSTER_ORDER, page_size):
+                    conn.execute(
+                        "INSERT INTO _events_clustered SELECT * FROM events "
+                        f"WHERE {condition} ORDER BY dyad, day NULLS LAST, event_id",
+                        page_params,
+                    ).fetchall()
                 conn.execute("DROP TABLE events")
                 conn.execute("ALTER TABLE _events_clustered RENAME TO events")
                 conn.execute("COMMIT")
@@ -442,7 +437,7 @@ class Store:
         come, inside one transaction, so readers see the old clusters or the new, never a mix.
         """
         chunks = (cluster_rows(chunk) for chunk in batched(records, DERIVED_CHUNK))
-        return self._replace("event_clusters", chunks, CLUSTER_DYAD_SQL, dyads)
+        return self._replace("event_clusters", "cluster_id", chunks, CLUSTER_DYAD_SQL, dyads)
 
     def clusters(self, *, a: str | None = None, b: str | None = None) -> list[dict[str, Any]]:
         """Stored clusters, optionally those involving principal ``a`` (and ``b``), in id order."""
@@ -476,7 +471,7 @@ class Store:
     ) -> int:
         """Replace the stored agreements: all of them, or (``dyads``) those whose parties are these dyads."""
         chunks = (agreement_rows(chunk) for chunk in batched(records, DERIVED_CHUNK))
-        return self._replace("agreements", chunks, AGREEMENT_DYAD_SQL, dyads)
+        return self._replace("agreements", "agreement_id", chunks, AGREEMENT_DYAD_SQL, dyads)
 
     def agreements(self, *, party: str | None = None) -> list[dict[str, Any]]:
         """Stored agreements, optionally only those ``party`` is a party to."""
@@ -688,6 +683,7 @@ class Store:
     def _replace(
         self,
         table: str,
+        key: str,
         chunks: Iterable[list[tuple[Any, ...]]],
         dyad_sql: str,
         dyads: Iterable[tuple[str, str]] | None,
@@ -699,19 +695,17 @@ class Store:
             conn = self._conn
             try:
                 conn.execute("BEGIN TRANSACTION")
-                # The old rows go just before the first new ones, not first: ``chunks`` may be
-                # a generator that sorts a hub dyad in this store (merge.dyad_clusters), and a
-                # pending delete pins the table's key index in memory those sorts need.
-                cleared = False
+                delete_rows(conn, table, dyad_sql, dyads)
                 for rows in chunks:
-                    if rows:
-                        if not cleared:
-                            delete_rows(conn, table, dyad_sql, dyads)
-                            cleared = True
-                        insert_rows(conn, table, rows)
-                        written += len(rows)
-                if not cleared:
-                    delete_rows(conn, table, dyad_sql, dyads)
+                    insert_rows(conn, table, rows)
+                    written += len(rows)
+                # No index keeps the key unique (detente.store.upsert says why): one grouping
+                # before the commit does, so a record id given twice is refused, not stored twice.
+                twice = conn.execute(
+                    f"SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"
+                ).fetchall()
+                if twice:
+                    raise StoreError(f"{self.path}: {table} not written: {key} {twice[0][0]!r} given twice")
                 conn.execute("COMMIT")
             except duckdb.Error as exc:
                 conn.execute("ROLLBACK")
@@ -720,11 +714,6 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
         return written
-
-
-def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
-    rows = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
-    return int(rows[0][0])
 
 
 def _open_message(path: str, exc: duckdb.Error) -> str:

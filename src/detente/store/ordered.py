@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 EVENT_ORDER = ("day", "doc_id", "sentence", "event_id")
 #: By day (undated last) then id: the order agreement tracking reads a party's events in.
 DAY_ORDER = ("day", "event_id")
+#: A dyad's events together, by day: the order ``Store.optimize`` lays the table out in.
+CLUSTER_ORDER = ("dyad", *DAY_ORDER)
 
 #: Where an event with no day sorts: after every real day. Every other key column is NOT NULL.
 UNDATED = date(9999, 12, 31)
@@ -59,44 +61,59 @@ def pages(
 ) -> Iterator[tuple[str, list[Any]]]:
     """Conditions, each with its parameters, that cut the events matching ``where`` (SQL, no
     WHERE keyword) into pages of at most ``size`` rows in ``order`` (which starts with
-    ``day``), first page first.
+    ``day``, or with ``dyad`` then ``day``), first page first.
 
-    Pages are runs of whole days, found from one count per day, so the keys are not
-    sorted again for every page. A day with more than ``size`` events is cut further by the
-    rest of the key (:func:`_keyset_pages`).
+    Pages are runs of whole days (or dyads), found from one count per day, so the keys are
+    not sorted again for every page. A dyad with more than ``size`` events is cut into runs
+    of its days, and a day with more than ``size`` by the rest of the key (:func:`_keyset_pages`).
     """
-    if not order or order[0] != "day":
-        raise ValueError(f"an event order starts with day, not {order!r}")
+    lead = order[0] if order else None
+    if lead not in ("day", "dyad") or (lead == "dyad" and tuple(order[1:2]) != ("day",)):
+        raise ValueError(f"an event order starts with day, or dyad then day, not {order!r}")
     counts = cur.execute(
-        f"SELECT day, count(*) FROM events WHERE {where} GROUP BY day ORDER BY day NULLS LAST", list(params)
+        f"SELECT {lead}, count(*) FROM events WHERE {where} GROUP BY {lead} ORDER BY {lead} NULLS LAST", list(params)
     ).fetchall()
-    after: date | None = None  # the next run of days starts after this one (None: at the first)
-    upto: date | None = None  # the last day of the run being gathered
-    held = 0  # events in that run
-    for day, n in counts:
-        if day is None:
-            break
-        if held and held + n > size:  # also when this day alone outgrows a page
-            yield _day_range(where, params, after, upto)
-            after, held = upto, 0
-        if n > size:
-            yield from _keyset_pages(cur, f"({where}) AND day = ?", [*params, day], order[1:], size)
-            after = day
+    for after, upto, heavy in _runs(counts, size):
+        if heavy is None:
+            yield _range(lead, where, params, after, upto)
+        elif lead == "dyad":
+            yield from pages(cur, f"({where}) AND dyad = ?", [*params, heavy], order[1:], size)
         else:
-            held, upto = held + n, day
-    if held:
-        yield _day_range(where, params, after, None)
-    if counts and counts[-1][0] is None:
+            yield from _keyset_pages(cur, f"({where}) AND day = ?", [*params, heavy], order[1:], size)
+    if counts and counts[-1][0] is None:  # only days can be missing
         yield from _keyset_pages(cur, f"({where}) AND day IS NULL", list(params), order[1:], size)
 
 
-def _day_range(where: str, params: Sequence[Any], after: date | None, upto: date | None) -> tuple[str, list[Any]]:
-    """The rows matching ``where`` whose day is after ``after`` and not after ``upto`` (None: unbounded)."""
-    sql, bound = f"({where}) AND day IS NOT NULL", list(params)
+def _runs(counts: Sequence[tuple[Any, int]], size: int) -> Iterator[tuple[Any, Any, Any]]:
+    """From ``(value, rows)`` counts in order (a None value last, left out): ``(after, upto,
+    None)`` for each run of values, after ``after`` up to ``upto`` (None: unbounded), that
+    fits in ``size`` rows, and ``(None, None, value)`` for a value that alone outgrows it."""
+    after = upto = None  # the run being gathered starts after ``after`` (None: at the first)
+    held = 0  # rows in that run
+    for value, n in counts:
+        if value is None:
+            break
+        if held and held + n > size:  # also when this value alone outgrows a page
+            yield after, upto, None
+            after, held = upto, 0
+        if n > size:
+            yield None, None, value
+            after = value
+        else:
+            held, upto = held + n, value
+    if held:
+        yield after, None, None
+
+
+def _range(
+    column: str, where: str, params: Sequence[Any], after: Any, upto: Any
+) -> tuple[str, list[Any]]:
+    """The rows matching ``where`` whose ``column`` is after ``after`` and not after ``upto`` (None: unbounded)."""
+    sql, bound = f"({where}) AND {column} IS NOT NULL", list(params)
     if after is not None:
-        sql, bound = f"{sql} AND day > ?", [*bound, after]
+        sql, bound = f"{sql} AND {column} > ?", [*bound, after]
     if upto is not None:
-        sql, bound = f"{sql} AND day <= ?", [*bound, upto]
+        sql, bound = f"{sql} AND {column} <= ?", [*bound, upto]
     return sql, bound
 
 
