@@ -20,6 +20,7 @@ from pathlib import Path
 
 from detente.analysis.relations import dyad_series
 from detente.store.db import Store
+from detente.store.upsert import key_hash_sql
 
 #: Principals of the synthetic world; earlier ones are drawn more often (Zipf-like).
 PRINCIPALS = (
@@ -139,7 +140,8 @@ def build(
                    CASE WHEN (i * 7919) % 1000 < {round(published_share * 1000)} THEN 'published' ELSE 'text' END,
                    NULL, NULL, NULL, NULL, NULL,
                    ?, 0, {len(evidence)}, 0.8, NULL, now()::TIMESTAMP,
-                   least(sp, tp) || '|' || greatest(sp, tp)
+                   least(sp, tp) || '|' || greatest(sp, tp),
+                   {key_hash_sql("substr(md5(i::VARCHAR), 1, 20)")}
             FROM ev
             """,
             [evidence],

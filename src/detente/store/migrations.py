@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from detente.errors import StoreError
+from detente.store.upsert import KEY_HASH, key_hash_sql
 
 MigrationFn = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -202,26 +203,27 @@ def _clusters_and_agreements(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-#: Tables that had a PRIMARY KEY until 0003; their keys are kept by detente.store.upsert.
-_KEYED_TABLES = ("articles", "events", "event_clusters", "agreements")
+#: Tables that had a PRIMARY KEY until 0003, with their key; the store upserts into those
+#: with a ``key_hash`` column (detente.store.upsert), and keeps the others' ids unique itself.
+_KEYED_TABLES = {"articles": "id", "events": "event_id", "event_clusters": None, "agreements": None}
 
 
 @MIGRATIONS(name="0003_keys_without_indexes")
 def _keys_without_indexes(conn: duckdb.DuckDBPyConnection) -> None:
     # A key's ART index is held whole in memory and grows with the table until the memory
     # cap stops the process (see detente.store.upsert). DuckDB cannot drop a primary key in
-    # place, so each table is copied into one declared without it, its key kept NOT NULL:
-    # once, in one pass.
-    for table in _KEYED_TABLES:
+    # place, so each table is copied into one declared without it, its key kept NOT NULL
+    # and, where upserts find keys, their hashes added: once, in one streaming pass.
+    for table, key in _KEYED_TABLES.items():
         ddl = conn.execute(
             "SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [table]
         ).fetchall()[0][0]
         head = f"CREATE TABLE {table}("
-        if not ddl.startswith(head) or ddl.count(" PRIMARY KEY") != 1:
+        if not ddl.startswith(head) or ddl.count(" PRIMARY KEY") != 1 or not ddl.endswith(");"):
             raise StoreError(f"table {table} does not have the expected shape: {ddl!r}")
-        conn.execute(
-            f"CREATE TABLE _{table}_unkeyed(" + ddl[len(head) :].replace(" PRIMARY KEY", " NOT NULL", 1)
-        )
-        conn.execute(f"INSERT INTO _{table}_unkeyed SELECT * FROM {table}")
+        columns = ddl[len(head) : -len(");")].replace(" PRIMARY KEY", " NOT NULL", 1)
+        added = f", {KEY_HASH} BIGINT NOT NULL" if key else ""
+        conn.execute(f"CREATE TABLE _{table}_unkeyed({columns}{added})")
+        conn.execute(f"INSERT INTO _{table}_unkeyed SELECT *{', ' + key_hash_sql(key) if key else ''} FROM {table}")
         conn.execute(f"DROP TABLE {table}")
         conn.execute(f"ALTER TABLE _{table}_unkeyed RENAME TO {table}")
