@@ -392,8 +392,10 @@ def test_a_replacement_that_gives_an_id_twice_is_refused_and_names_it(store: Sto
     # catches it, so the store must, and say which id, and keep nothing of the replacement
     same = {"cluster_id": "c-1", "source": "RUS", "target": "TUR"}
     records = [same, *({"cluster_id": f"c-{n}", "source": "RUS", "target": "TUR"} for n in range(2, DERIVED_CHUNK + 1)), same]
-    with pytest.raises(StoreError, match="c-1"):
+    with pytest.raises(StoreError, match="'c-1' given twice"):
         store.save_clusters(records)
+    with pytest.raises(StoreError, match="'c-1' given twice"):
+        store.save_clusters(iter(records), dyads=iter([("TUR", "RUS")]))
     assert store.clusters() == []
 
 

@@ -51,6 +51,7 @@ from detente.store.derived import (
     cluster_rows,
     delete_rows,
     insert_rows,
+    repeated_id,
     split_dyad,
     with_evidence,
 )
@@ -691,6 +692,7 @@ class Store:
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it without --read-only to write")
         written = 0
+        dyads = None if dyads is None else list(dyads)
         with self._lock:
             conn = self._conn
             try:
@@ -699,13 +701,9 @@ class Store:
                 for rows in chunks:
                     insert_rows(conn, table, rows)
                     written += len(rows)
-                # No index keeps the key unique (detente.store.upsert says why): one grouping
-                # before the commit does, so a record id given twice is refused, not stored twice.
-                twice = conn.execute(
-                    f"SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"
-                ).fetchall()
-                if twice:
-                    raise StoreError(f"{self.path}: {table} not written: {key} {twice[0][0]!r} given twice")
+                twice = repeated_id(conn, table, key, dyad_sql, dyads)
+                if twice is not None:
+                    raise StoreError(f"{self.path}: {table} not written: {key} {twice!r} given twice")
                 conn.execute("COMMIT")
             except duckdb.Error as exc:
                 conn.execute("ROLLBACK")

@@ -90,11 +90,31 @@ def delete_rows(
 ) -> None:
     """Delete ``table``'s rows: all, or those of ``dyads``. The caller holds the transaction
     in which the replacements are inserted, so readers see the old rows or the new, never neither."""
+    where, params = dyad_filter(dyad_sql, dyads)
+    conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+
+
+def repeated_id(
+    conn: duckdb.DuckDBPyConnection, table: str, key: str, dyad_sql: str, dyads: Iterable[tuple[str, str]] | None
+) -> str | None:
+    """An id that ``table``'s rows of ``dyads`` (None: all) hold more than once, if any.
+
+    Why: no index keeps these ids unique (detente.store.upsert says why), so a replacement
+    checks its own rows before it commits. A dyad's ids cannot meet another's: a record's
+    id is made from its earliest event, and an event belongs to one dyad.
+    """
+    where, params = dyad_filter(dyad_sql, dyads)
+    rows = conn.execute(
+        f"SELECT {key} FROM {table} WHERE {where} GROUP BY {key} HAVING count(*) > 1 LIMIT 1", params
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def dyad_filter(dyad_sql: str, dyads: Iterable[tuple[str, str]] | None) -> tuple[str, list[Any]]:
+    """SQL (and parameters) matching the rows of ``dyads``, or every row for None."""
     if dyads is None:
-        conn.execute(f"DELETE FROM {table}")
-    else:
-        keys = sorted({dyad_key(a, b) for a, b in dyads})
-        conn.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], {dyad_sql})", [keys])
+        return "TRUE", []
+    return f"list_contains(?::VARCHAR[], {dyad_sql})", [sorted({dyad_key(a, b) for a, b in dyads})]
 
 
 def with_evidence(
