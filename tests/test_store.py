@@ -528,6 +528,8 @@ def test_a_memory_limit_caps_duckdb_and_a_malformed_one_is_refused(tmp_path: Pat
         assert limit is not None and limit[0].replace(" ", "") in {"286.1MiB", "300.0MB"}
     with pytest.raises(StoreError, match="not a size"):
         Store(tmp_path / "capped.duckdb", memory_limit="lots")
+    with pytest.raises(StoreError, match="under a memory limit of 100KB"):
+        Store(tmp_path / "capped.duckdb", memory_limit="100KB")
 
 
 def test_events_read_back_share_one_string_for_each_repeated_value(store: Store) -> None:

@@ -95,6 +95,12 @@ __all__ = [
 
 _MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
+#: Memory a row may take in DuckDB's sort while ``optimize`` lays out a page: four times what
+#: a row of the 10k-article corpus took (under a 64MB cap, pages of 64,000 rows sorted, 128,000 did not).
+SORT_BYTES_PER_ROW = 4096
+
+_SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)(i?)B", re.IGNORECASE)
+
 #: Derived records inserted per statement while a replacement streams in.
 DERIVED_CHUNK = 2_000
 
@@ -141,6 +147,8 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(_open_message(self.path, exc)) from exc
         try:
+            if memory_limit:  # before the migrations, which may rewrite whole tables
+                self._conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")
             if read_only:
                 pending = MIGRATIONS.pending(self._conn)
                 if pending:
@@ -150,10 +158,11 @@ class Store:
                     )
             else:
                 MIGRATIONS.apply(self._conn)
-            if memory_limit:
-                self._conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")
-        except BaseException:
+        except BaseException as exc:
             self._conn.close()
+            if isinstance(exc, duckdb.Error):
+                under = f" under a memory limit of {memory_limit}" if memory_limit else ""
+                raise StoreError(f"{self.path}: cannot open the store{under}: {exc}") from exc
             raise
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -382,7 +391,7 @@ class Store:
             "date_to": last.isoformat() if last else None,
         }
 
-    def optimize(self, *, page_size: int = PAGE_SIZE) -> None:
+    def optimize(self, *, page_size: int | None = None) -> None:
         """Cluster the events table by dyad and day, so dyad queries read only their own rows.
 
         Why: DuckDB keeps min/max statistics per row group (about 120,000 rows) and skips the
@@ -391,7 +400,8 @@ class Store:
         in a few groups (10M events: ~300 ms -> ~50 ms for a monthly series). Run it after a
         bulk ingest; it rewrites the table in one transaction (about a minute per 10 million
         events), and events written later are found too, just without the skip until the next run.
-        DuckDB sorts ``page_size`` events at a time; a lower one suits a tighter memory cap.
+        DuckDB sorts a page of events at a time, as many as its memory cap allows (at
+        ``SORT_BYTES_PER_ROW``); ``page_size`` sets the number of events instead.
         """
         if self.read_only:
             raise StoreError(f"{self.path}: store is open read-only; open it writable to optimize it")
@@ -408,7 +418,8 @@ class Store:
                 conn.execute("CREATE TABLE _events_clustered(" + ddl[len("CREATE TABLE events(") :])
                 # A page at a time: DuckDB's sort of the whole table runs out of memory under
                 # its cap (64MB: at 225,000 events), a page's sort does not.
-                for condition, page_params in pages(conn, "TRUE", [], CLUSTER_ORDER, page_size):
+                size = page_size or max(PAGE_SIZE, _memory_limit(conn) // SORT_BYTES_PER_ROW)
+                for condition, page_params in pages(conn, "TRUE", [], CLUSTER_ORDER, size):
                     conn.execute(
                         "INSERT INTO _events_clustered SELECT * FROM events "
                         f"WHERE {condition} ORDER BY dyad, day NULLS LAST, event_id",
@@ -712,6 +723,16 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
         return written
+
+
+def _memory_limit(conn: duckdb.DuckDBPyConnection) -> int:
+    """DuckDB's memory cap in bytes (it reports "953.6 MiB")."""
+    text = conn.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    found = _SIZE.fullmatch(str(text).strip())
+    if not found:
+        raise StoreError(f"DuckDB reports a memory limit that is not a size: {text!r}")
+    number, prefix, binary = found.groups()
+    return int(float(number) * (1024 if binary else 1000) ** " KMGT".index(prefix.upper() or " "))
 
 
 def _open_message(path: str, exc: duckdb.Error) -> str:
