@@ -51,9 +51,7 @@ def _kill_after_first_commit(cmd: list[str], timeout: float = 300) -> str:
     try:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                pytest.fail(
-                    f"ingest finished (rc={proc.returncode}) before it could be killed:\n{''.join(lines)}"
-                )
+                pytest.fail(f"ingest finished (rc={proc.returncode}) before it could be killed:\n{''.join(lines)}")
             if any(COMMIT_LINE.search(line) for line in lines):
                 os.kill(proc.pid, signal.SIGKILL)
                 break
@@ -74,9 +72,7 @@ def _contents(db: Path) -> tuple[list[str], list[str], int, int]:
         conn = store.connection
         article_ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id").fetchall()]
         events = sorted(e.to_json() for e in store.events())
-        n_events, n_distinct = conn.execute(
-            "SELECT count(*), count(DISTINCT event_id) FROM events"
-        ).fetchall()[0]
+        n_events, n_distinct = conn.execute("SELECT count(*), count(DISTINCT event_id) FROM events").fetchall()[0]
     return article_ids, events, int(n_events), int(n_distinct)
 
 
@@ -93,9 +89,7 @@ def test_kill_9_mid_run_then_rerun_gives_the_store_of_a_clean_run(tmp_path: Path
     assert len(partial_ids) % 2 == 0, "a batch is committed whole or not at all"
     assert n_events == n_distinct
 
-    rerun = subprocess.run(
-        _ingest(corpus, interrupted), capture_output=True, text=True, timeout=600, check=False
-    )
+    rerun = subprocess.run(_ingest(corpus, interrupted), capture_output=True, text=True, timeout=600, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(partial_ids)} already stored" in rerun.stderr
 
