@@ -93,13 +93,12 @@ __all__ = [
 ]
 
 
-_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+#: A memory size as users give it and DuckDB reports it: B, KB..TB (powers of 1000), KiB..TiB (1024).
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:([KMGT])(i?))?B", re.IGNORECASE)
 
 #: Memory a row may take in DuckDB's sort while ``optimize`` lays out a page: four times what
 #: a row of the 10k-article corpus took (under a 64MB cap, pages of 64,000 rows sorted, 128,000 did not).
 SORT_BYTES_PER_ROW = 4096
-
-_SIZE = re.compile(r"([\d.]+)\s*([KMGT]?)(i?)B", re.IGNORECASE)
 
 #: Derived records inserted per statement while a replacement streams in.
 DERIVED_CHUNK = 2_000
@@ -132,7 +131,7 @@ class Store:
         setting): past it, the sorts and temporary tables that derived records stream through
         spill to disk instead of growing with the largest dyad."""
         self.path = str(path)
-        if memory_limit and not _MEMORY_LIMIT.fullmatch(memory_limit.strip()):
+        if memory_limit and not _SIZE.fullmatch(memory_limit.strip()):
             raise StoreError(f"memory limit {memory_limit!r} is not a size: use a number and a unit, such as 512MB or 2GB")
         self.read_only = read_only
         self._lock = threading.RLock()
@@ -732,7 +731,7 @@ def _memory_limit(conn: duckdb.DuckDBPyConnection) -> int:
     if not found:
         raise StoreError(f"DuckDB reports a memory limit that is not a size: {text!r}")
     number, prefix, binary = found.groups()
-    return int(float(number) * (1024 if binary else 1000) ** " KMGT".index(prefix.upper() or " "))
+    return int(float(number) * (1024 if binary else 1000) ** " KMGT".index((prefix or " ").upper()))
 
 
 def _open_message(path: str, exc: duckdb.Error) -> str:
