@@ -57,6 +57,48 @@ def test_event_ids_are_unique_within_the_sample_corpus(
     assert len(ids) == len(set(ids))
 
 
+def test_words_first_met_in_a_batch_do_not_stay_in_the_model_vocabulary(pipeline: Pipeline) -> None:
+    # News keeps bringing names the model never saw; were each kept, a long run's memory
+    # would grow with the corpus.
+    words = ["Velmorax", "Tundrivex", "Kazhoveli", "Brunastok", "Quorrelin", "Zebulovka"]
+    assert not any(w in pipeline.nlp.vocab.strings for w in words)
+    text = (
+        f"Turkish officials met Russian envoy {words[0]} {words[1]} in Ankara on Tuesday. "
+        f"Turkey accused Russia of shelling {words[2]}, a town near {words[3]}, on Monday. "
+        f"Russia condemned Turkey over the {words[4]} pipeline and the {words[5]} talks."
+    )
+    strings = pipeline.nlp.vocab.strings
+    before = len(strings)
+    events = pipeline.process_batch([Article(id="invented", text=text, published="2019-04-30")])
+    assert {e.cameo for e in events} >= {"040", "112", "111"}, "the batch is still coded"
+    assert len(strings) == before
+    assert not any(w in strings for w in words)
+
+
+def test_events_coded_inside_the_memory_zone_equal_those_coded_outside_it(
+    pipeline: Pipeline, sample_articles: list[Article]
+) -> None:
+    nlp = pipeline.nlp
+    outside = [e for doc, _ in nlp.pipe(((a.text, a) for a in sample_articles), as_tuples=True) for e in doc._.events]
+    keep = load_settings()
+    kept = [
+        e
+        for e in outside
+        if e.confidence >= float(keep.min_confidence) and (keep.keep_hypothetical or not (e.negated or e.hypothetical))
+    ]
+    assert _records(pipeline.process_batch(sample_articles)) == _records(kept)
+
+
+def test_a_caller_inside_a_memory_zone_of_its_own_keeps_it(
+    pipeline: Pipeline, sample_articles: list[Article]
+) -> None:
+    expected = _records(pipeline.process_batch(sample_articles[:3]))
+    with pipeline.nlp.memory_zone():
+        inside = _records(pipeline.process_batch(sample_articles[:3]))
+        assert pipeline.nlp.vocab.in_memory_zone
+    assert inside == expected
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t  \n", "\u00a0\u2003"])
 def test_empty_or_whitespace_articles_yield_no_events(pipeline: Pipeline, text: str) -> None:
     assert pipeline.process_batch([Article(id="blank", text=text)]) == []
