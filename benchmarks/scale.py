@@ -21,7 +21,11 @@ Both open the store capped by the ``store_memory_limit`` setting (``--cap`` sets
 peaks stay the same under one cap, not that DuckDB leaves its allowance unused.
 
 ``full`` also prints the peak before the clusters and agreements are recomputed
-(``peak_rss_mb_10k_before_derived``): reading, coding and storing, apart from the recompute.
+(``peak_rss_mb_10k_before_derived``): reading, coding and storing, apart from the recompute;
+what DuckDB accounts for itself at that point (``store_mb_10k_before_derived``: its cache,
+bounded by the cap); and how many strings the run left in the model's vocabulary
+(``vocab_growth_10k``). Each generated article credits a few invented names, as real news
+brings words the model never saw: a vocabulary that kept them would grow with the corpus.
 
 Prints ``name: value`` lines: ``peak_rss_mb_1k``, ``peak_rss_mb_10k``, ``seconds_10k``,
 ``est_seconds_100k``, ``path_peak_rss_mb_100k_txt``, ...
@@ -36,13 +40,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth
 from peak import peak_rss_mb
 
+if TYPE_CHECKING:
+    from detente.store.db import Store
+
 SHORT = (2, 4)  # sentences per generated article: short news items
+NEW_NAMES = 4  # invented names a generated article brings, as real news brings words the model never saw
 
 
 def _label(n: int) -> str:
@@ -63,13 +72,19 @@ def child(mode: str, source: Path, db: Path, cap: str) -> None:
     limit = settings.store_memory_limit or None
     t0 = time.perf_counter()
     before_derived = None
+    vocab_growth = store_mb = None
     if mode == "full":
         with Store(db, memory_limit=limit) as store:
+            pipeline = Pipeline(settings=settings)
+            strings = pipeline.nlp.vocab.strings
+            known = len(strings)
             # The derived records are recomputed apart so the peak of reading, coding and
             # storing can be told from the peak of the recompute. The store starts empty,
             # so every dyad is one the run touched: all of them are redone, as ingest would.
-            result = Pipeline(settings=settings).run(source, store, update_derived=False)
+            result = pipeline.run(source, store, update_derived=False)
             before_derived = peak_rss_mb()
+            vocab_growth = len(strings) - known
+            store_mb = _duckdb_mb(store)
             update_derived_records(store, None)
         articles, events = result.articles_added, result.events_added
     else:
@@ -87,8 +102,23 @@ def child(mode: str, source: Path, db: Path, cap: str) -> None:
         "seconds": seconds,
         "peak_rss_mb": rss,
         "peak_rss_mb_before_derived": before_derived,
+        "vocab_growth": vocab_growth,
+        "store_mb": store_mb,
     }
     print(json.dumps(figures))
+
+
+def _duckdb_mb(store: Store) -> float:
+    """Memory DuckDB accounts for itself (buffer cache, tables not yet checkpointed), in MB.
+
+    Bounded by the store's memory limit however large the store grows; printed so a peak's
+    growth can be told apart: DuckDB filling its allowance, or something else."""
+    cur = store.cursor()
+    try:
+        (used,) = cur.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone() or (0,)
+    finally:
+        cur.close()
+    return int(used) / 2**20
 
 
 def measure(mode: str, source: Path, db: Path, cap: str) -> dict[str, float]:
@@ -118,13 +148,15 @@ def main() -> None:
         root = Path(tmp)
         rate = None
         for n in args.full_sizes:
-            dump = synth.write_jsonl_corpus(root / f"full{n}.jsonl", n, seed=n, sentences=SHORT)
+            dump = synth.write_jsonl_corpus(root / f"full{n}.jsonl", n, seed=n, sentences=SHORT, new_names=NEW_NAMES)
             f = measure("full", dump, root / f"full{n}.duckdb", args.cap)
             if f["articles"] != n:
                 raise RuntimeError(f"full run stored {f['articles']} of {n} articles")
             label = _label(n)
             print(f"peak_rss_mb_{label}: {f['peak_rss_mb']:.0f}")
             print(f"peak_rss_mb_{label}_before_derived: {f['peak_rss_mb_before_derived']:.0f}")
+            print(f"store_mb_{label}_before_derived: {f['store_mb']:.0f}")
+            print(f"vocab_growth_{label}: {int(f['vocab_growth'])}")
             print(f"seconds_{label}: {f['seconds']:.1f}")
             print(f"events_{label}: {int(f['events'])}")
             rate = n / f["seconds"]
@@ -134,13 +166,13 @@ def main() -> None:
             print(f"est_seconds_100k: {100_000 / rate:.0f}")
         for n in args.path_sizes:
             label = _label(n)
-            dump = synth.write_jsonl_corpus(root / f"path{n}.jsonl", n, seed=n, sentences=SHORT)
+            dump = synth.write_jsonl_corpus(root / f"path{n}.jsonl", n, seed=n, sentences=SHORT, new_names=NEW_NAMES)
             f = measure("path", dump, root / f"path{n}-jsonl.duckdb", args.cap)
             print(f"path_peak_rss_mb_{label}_jsonl: {f['peak_rss_mb']:.0f}")
             print(f"path_seconds_{label}_jsonl: {f['seconds']:.1f}")
             dump.unlink()
             folder = root / f"path{n}"
-            synth.write_text_corpus(folder, n, seed=n, sentences=SHORT)
+            synth.write_text_corpus(folder, n, seed=n, sentences=SHORT, new_names=NEW_NAMES)
             f = measure("path", folder, root / f"path{n}-txt.duckdb", args.cap)
             print(f"path_peak_rss_mb_{label}_txt: {f['peak_rss_mb']:.0f}")
             print(f"path_seconds_{label}_txt: {f['seconds']:.1f}")

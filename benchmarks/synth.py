@@ -64,35 +64,57 @@ def sentence_pool() -> tuple[str, ...]:
     return tuple(pool)
 
 
-def article_text(rng: random.Random, *, sentences: int, published: date, outlet: str) -> str:
-    """One article: headline, outlet/date line, then paragraphs of sampled sentences."""
+def invented_name(rng: random.Random) -> str:
+    """A name no dictionary holds: four consonant-vowel syllables (about 24 million of them)."""
+    return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(4)).capitalize()
+
+
+def article_text(
+    rng: random.Random, *, sentences: int, published: date, outlet: str, new_names: int = 0
+) -> str:
+    """One article: headline, outlet/date line, then paragraphs of sampled sentences.
+
+    ``new_names``: a closing byline credits that many invented names. Recombined sentences
+    repeat the sample corpus's words, but real news keeps bringing words the model never saw
+    (people, places, numbers), and whatever keeps one entry per new word grows with the
+    corpus only when the corpus does that too.
+    """
     pool = sentence_pool()
     body = [rng.choice(pool) for _ in range(sentences)]
     paragraphs = [" ".join(body[i : i + 3]) for i in range(0, len(body), 3)]
     headline = body[0].split(",")[0].rstrip(".")[:90]
     dateline = f"{outlet} | {published.day} {published.strftime('%B')} {published.year}"
+    if new_names:
+        names = [invented_name(rng) for _ in range(new_names)]
+        paragraphs.append(f"Reporting by {', '.join(names)}.")
     return "\n\n".join([headline, dateline, *paragraphs]) + "\n"
 
 
-def iter_articles(n: int, *, seed: int = 0, sentences: tuple[int, int] = (6, 12)) -> Iterator[dict[str, str]]:
+def iter_articles(
+    n: int, *, seed: int = 0, sentences: tuple[int, int] = (6, 12), new_names: int = 0
+) -> Iterator[dict[str, str]]:
     """``n`` generated article records (id, published, outlet, text), one at a time."""
     rng = random.Random(seed)
     start = date(2014, 1, 1)
     for i in range(n):
         published = start + timedelta(days=rng.randrange(0, 3650))
         outlet = rng.choice(OUTLETS)
-        text = article_text(rng, sentences=rng.randint(*sentences), published=published, outlet=outlet)
+        text = article_text(
+            rng, sentences=rng.randint(*sentences), published=published, outlet=outlet, new_names=new_names
+        )
         yield {"id": f"synth-{seed}-{i:07d}", "published": published.isoformat(), "outlet": outlet, "text": text}
 
 
-def write_text_corpus(out: Path, n: int, *, seed: int = 0, sentences: tuple[int, int] = (6, 12)) -> list[Path]:
+def write_text_corpus(
+    out: Path, n: int, *, seed: int = 0, sentences: tuple[int, int] = (6, 12), new_names: int = 0
+) -> list[Path]:
     """``n`` articles as ``.txt`` files (one a file, 1,000 a subfolder); returns nothing big.
 
     Returns the list of subfolders written (at most n/1000 entries), not the files.
     """
     out.mkdir(parents=True, exist_ok=True)
     folders: list[Path] = []
-    for i, record in enumerate(iter_articles(n, seed=seed, sentences=sentences)):
+    for i, record in enumerate(iter_articles(n, seed=seed, sentences=sentences, new_names=new_names)):
         folder = out / f"part{i // 1000:04d}"
         if i % 1000 == 0:
             folder.mkdir(exist_ok=True)
@@ -102,12 +124,12 @@ def write_text_corpus(out: Path, n: int, *, seed: int = 0, sentences: tuple[int,
 
 
 def write_jsonl_corpus(
-    path: Path, n: int, *, seed: int = 0, sentences: tuple[int, int] = (6, 12)
+    path: Path, n: int, *, seed: int = 0, sentences: tuple[int, int] = (6, 12), new_names: int = 0
 ) -> Path:
     """``n`` articles as one JSON Lines file, written line by line."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
-        for record in iter_articles(n, seed=seed, sentences=sentences):
+        for record in iter_articles(n, seed=seed, sentences=sentences, new_names=new_names):
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
 
