@@ -17,6 +17,7 @@ from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, TAG
 
 from detente.nlp.attribute_ruler import FastAttributeRuler, replace_attribute_ruler
 from detente.nlp.lemmatizer import MemoLemmatizer, replace_lemmatizer
+from detente.nlp.memo import GenerationalMemo
 from detente.settings import load_settings
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -103,3 +104,20 @@ def test_load_nlp_uses_the_fast_components(nlp) -> None:  # type: ignore[no-unty
     names = nlp.pipe_names
     assert names.index("parser") < names.index("detente_attribute_ruler") < names.index("detente_lemmatizer")
     assert "attribute_ruler" not in names and "lemmatizer" not in names
+
+
+def test_memos_stay_bounded_and_right_while_new_words_keep_coming(models) -> None:  # type: ignore[no-untyped-def]
+    # News keeps bringing words never seen; the memos must neither grow with them nor, once
+    # they turn over, answer differently from spaCy's own components.
+    plain, _ = models
+    fast = spacy.load(str(load_settings().nlp_model))
+    assert replace_attribute_ruler(fast) and replace_lemmatizer(fast)
+    ruler, lemmatizer = fast.get_pipe("detente_attribute_ruler"), fast.get_pipe("detente_lemmatizer")
+    ruler._verdicts = GenerationalMemo(40)
+    lemmatizer._memo = GenerationalMemo(40)
+    syllables = ("ba", "do", "ke", "lu", "mi", "no", "pa", "ri", "so", "tu")
+    invented = [f"{a}{b}{c}x".capitalize() for a in syllables for b in syllables for c in syllables[:3]]
+    texts = [f"{' and '.join(invented[i : i + 6])} met the minister in {invented[i + 6]}." for i in range(0, 280, 7)]
+    for a, b in zip(plain.pipe(_texts()[:8] + texts), fast.pipe(_texts()[:8] + texts), strict=True):
+        assert numpy.array_equal(a.to_array(_ATTRS), b.to_array(_ATTRS)), a.text
+        assert len(ruler._verdicts) <= 80 and len(lemmatizer._memo) <= 80

@@ -28,13 +28,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from detente.nlp.memo import GenerationalMemo
+
 #: Token attributes a pattern may test for the fast path; others make it fall back to spaCy.
 _TESTABLE = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE, "ORTH": ORTH, "TEXT": ORTH}
 #: Token attributes a rule may set: plain token fields, written back with ``Doc.from_array``
 #: exactly as spaCy's ruler writes them (lexeme flags, NORM, heads and entities are not).
 _SETTABLE = frozenset({POS, TAG, MORPH, LEMMA, DEP})
-#: Bound on the remembered token signatures, so a long-running process cannot grow without limit.
-_MAX_SIGNATURES = 200_000
+#: Token signatures remembered per memo generation: the memo holds at most two, so a long run over
+#: news, which keeps bringing words never seen, stays within a few MB.
+SIGNATURE_GENERATION = 10_000
 
 #: One test of a token: (signature column, kind: eq/in/not_in/regex, argument). Plain data, so the
 #: component pickles (spawned worker processes).
@@ -146,7 +149,7 @@ class FastAttributeRuler:
         self.set_attrs: list[int | str] = [*sorted({a for r in self.rules for a, _ in r.attrs})]
         self._col = {a: i for i, a in enumerate(self.set_attrs)}
         self._long = [(ri, pi, p) for ri, r in enumerate(self.rules) for pi, p in enumerate(r.patterns) if len(p) > 1]
-        self._verdicts: dict[tuple[int, ...], _Verdict] = {}
+        self._verdicts: GenerationalMemo[tuple[int, ...], _Verdict] = GenerationalMemo(SIGNATURE_GENERATION)
 
     @classmethod
     def from_ruler(cls, ruler: Any) -> FastAttributeRuler:
@@ -170,13 +173,12 @@ class FastAttributeRuler:
 
     def _verdicts_for(self, doc: Doc) -> list[_Verdict]:
         cache = self._verdicts
-        if len(cache) > _MAX_SIGNATURES:
-            cache.clear()
         out = []
         for sig in map(tuple, doc.to_array(self.sig_attrs).tolist()):
             verdict = cache.get(sig)
             if verdict is None:
-                verdict = cache[sig] = self._verdict(sig)
+                verdict = self._verdict(sig)
+                cache.put(sig, verdict)
             out.append(verdict)
         return out
 

@@ -18,8 +18,11 @@ from spacy.attrs import LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc
 
-#: Bound on the remembered triples, so a long-running process cannot grow without limit.
-_MAX_MEMO = 200_000
+from detente.nlp.memo import GenerationalMemo
+
+#: Triples remembered per memo generation: the memo holds at most two, so a long run over news,
+#: which keeps bringing words never seen, stays within a few MB (about 300 bytes a triple).
+MEMO_GENERATION = 10_000
 
 
 class MemoLemmatizer:
@@ -29,16 +32,14 @@ class MemoLemmatizer:
         if getattr(lemmatizer, "mode", None) != "rule":
             raise ValueError("only rule-mode lemmatizers are memoised")
         self.lemmatizer = lemmatizer
-        self._memo: dict[tuple[int, int, int], str] = {}
+        self._memo: GenerationalMemo[tuple[int, int, int], str] = GenerationalMemo(MEMO_GENERATION)
 
     def _lemma(self, doc: Doc, i: int, key: tuple[int, int, int]) -> str:
         lemma = self._memo.get(key)
         if lemma is None:
             lemma = str(self.lemmatizer.lemmatize(doc[i])[0])
             if key[1] != 0:  # no POS: spaCy warns on each such token, so ask it each time
-                if len(self._memo) > _MAX_MEMO:
-                    self._memo.clear()
-                self._memo[key] = lemma
+                self._memo.put(key, lemma)
         return lemma
 
     def __call__(self, doc: Doc) -> Doc:
