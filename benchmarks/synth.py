@@ -75,9 +75,9 @@ def article_text(
     """One article: headline, outlet/date line, then paragraphs of sampled sentences.
 
     ``new_names``: a closing byline credits that many invented names. Recombined sentences
-    repeat the sample corpus's words, but real news keeps bringing words the model never saw
-    (people, places, numbers), and whatever keeps one entry per new word grows with the
-    corpus only when the corpus does that too.
+    only repeat the sample corpus's words, while real news keeps bringing words the model
+    never saw (people, places, numbers): without new words, a benchmark could not see memory
+    that keeps one entry per new word.
     """
     pool = sentence_pool()
     body = [rng.choice(pool) for _ in range(sentences)]
