@@ -89,13 +89,18 @@ class Pipeline:
         and misspellings, so a long run's memory would grow with the corpus (about 300 bytes
         a new word, measured). Nothing of the docs outlives the zone: events hold plain
         strings. A caller already inside a zone of its own keeps it (zones do not nest).
+        Inside a zone the tokenizer caches nothing, so the chunks the corpus repeats are
+        cached beforehand, outside it (``detente.nlp.token_cache``).
         """
         from detente.coding.coder import code_doc
+        from detente.nlp.token_cache import warm_token_cache
 
         nlp = self.nlp
         prepared = [self._prepare(a) for a in articles if a.text.strip()]
         events: list[Event] = []
         caller_zone = nlp.vocab.in_memory_zone  # type: ignore[attr-defined]  # a Cython property spaCy's stubs miss
+        if not caller_zone:
+            warm_token_cache(nlp, [a.text for a in prepared])
         with nullcontext() if caller_zone else nlp.memory_zone():
             texts = ((a.text, a) for a in prepared)
             pairs = nlp.pipe(texts, as_tuples=True, batch_size=int(self.settings.batch_size))
