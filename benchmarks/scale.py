@@ -26,6 +26,8 @@ what DuckDB accounts for itself at that point (``store_mb_10k_before_derived``: 
 bounded by the cap); and how many strings the run left in the model's vocabulary
 (``vocab_growth_10k``). Each generated article credits a few invented names, as real news
 brings words the model never saw: a vocabulary that kept them would grow with the corpus.
+The chunks of text a corpus repeats are kept, for the tokenizer's cache, up to a fixed
+number (``detente.nlp.token_cache``), so ``vocab_growth`` stays small and bounded.
 
 Prints ``name: value`` lines: ``peak_rss_mb_1k``, ``peak_rss_mb_10k``, ``seconds_10k``,
 ``est_seconds_100k``, ``path_peak_rss_mb_100k_txt``, ...
