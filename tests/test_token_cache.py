@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 from detente.nlp import load_nlp
-from detente.nlp.token_cache import TokenCacheWarmer
+from detente.nlp.token_cache import MAX_CHUNK_CHARS, TokenCacheWarmer
 from detente.settings import load_settings
 
 
@@ -32,6 +32,7 @@ def test_past_its_limit_the_warmer_keeps_nothing_more(nlp: Language) -> None:
     names = ["Tessavori", "Bolkumira", "Zandrivel", "Paskoturi"]
     warmer(nlp, [" ".join(names), " ".join(names)])
     assert warmer.cached == 2
+    assert len(warmer._seen) == 0, "what was seen is let go once nothing more will be kept"
     assert [n in nlp.vocab.strings for n in names] == [True, True, False, False]
 
 
@@ -44,3 +45,11 @@ def test_a_warmed_chunk_tokenizes_as_it_would_unwarmed(nlp: Language) -> None:
     assert warmer.cached == len(text.split())
     with nlp.memory_zone():
         assert [(t.text, t.whitespace_) for t in nlp.tokenizer(text)] == expected
+
+
+def test_a_long_run_without_spaces_is_never_kept_however_often_it_comes(nlp: Language) -> None:
+    blob = "QmxvYn" * (MAX_CHUNK_CHARS // 6 + 1)
+    warmer = TokenCacheWarmer()
+    warmer(nlp, [blob, blob, blob])
+    assert warmer.cached == 0
+    assert blob not in nlp.vocab.strings

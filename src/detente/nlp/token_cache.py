@@ -19,10 +19,14 @@ from spacy.language import Language
 from detente.nlp.memo import GenerationalMemo
 
 #: Chunks cached for good, at most: about 200 bytes each with their words (strings, lexemes,
-#: cache entry), so at most about 10 MB, which covers most of the running text of news.
+#: cache entry; chunks are at most ``MAX_CHUNK_CHARS`` long), so at most about 10 MB, which
+#: covers most of the running text of news.
 CACHED_CHUNKS = 50_000
-#: Chunks remembered as seen once, per memo generation (two at most).
-SEEN_GENERATION = 50_000
+#: Chunks remembered as seen once, per memo generation (two at most; about 100 bytes each).
+SEEN_GENERATION = 20_000
+#: Longer chunks are never cached: words are short, and a long run without spaces (a table, an
+#: encoded blob) would keep its whole text for good while counting as one chunk.
+MAX_CHUNK_CHARS = 40
 
 
 class TokenCacheWarmer:
@@ -40,6 +44,8 @@ class TokenCacheWarmer:
         seen, tokenizer = self._seen, nlp.tokenizer
         for text in texts:
             for chunk in text.split():
+                if len(chunk) > MAX_CHUNK_CHARS:
+                    continue
                 known = seen.get(chunk)
                 if known is None:
                     seen.put(chunk, False)
@@ -48,6 +54,7 @@ class TokenCacheWarmer:
                     seen.put(chunk, True)
                     self.cached += 1
                     if self.cached >= self.limit:
+                        self._seen = GenerationalMemo(1)  # never asked again: let it go
                         return
 
 
