@@ -19,8 +19,7 @@ from spacy.language import Language
 from detente.nlp.memo import GenerationalMemo
 
 #: Chunks cached for good, at most: about 200 bytes each with their words (strings, lexemes,
-#: cache entry; chunks are at most ``MAX_CHUNK_CHARS`` long), so at most about 10 MB, which
-#: covers most of the running text of news.
+#: cache entry; chunks are at most ``MAX_CHUNK_CHARS`` long), so at most about 10 MB.
 CACHED_CHUNKS = 50_000
 #: Chunks remembered as seen once, per memo generation (two at most; about 100 bytes each).
 SEEN_GENERATION = 20_000
