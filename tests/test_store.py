@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -11,11 +12,13 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from detente.errors import InvalidQuery, NotFound, StoreError
 from detente.records import Actor, Article, Event, Evidence, Location, event_id
 from detente.store.db import DERIVED_CHUNK, Store, WriteResult
+from detente.store.ordered import key_pages
 
 
 def make_event(
@@ -343,6 +346,37 @@ def test_items_come_back_in_the_order_of_keys_the_caller_computed(store: Store) 
     assert walked == sorted(items)
     assert [payload for *_, payload in walked] == ["payload 4", "payload 2", "payload 0", "payload 3", "payload 1"]
     assert list(store.sorted_by_key([])) == []
+
+
+def test_items_beyond_the_memory_cap_come_back_sorted(tmp_path: Path) -> None:
+    # 150,000 items of ~230 bytes: one ORDER BY over them ran out of memory under this cap.
+    n = 150_000
+    items = ((i % 3, (i * 7919) % 100_003, 0, f"event-{i:06d}", "x" * 200) for i in range(n))
+    with Store(tmp_path / "sorted.duckdb", memory_limit="24MB") as capped:
+        keys = [item[:4] for item in capped.sorted_by_key(items, chunk_size=2_000)]
+    assert len(keys) == n
+    assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        pytest.param(lambda i, rng: rng.choice([0, 0, 0, 1, 2]), id="few-values-cut-by-the-rest-of-the-key"),
+        pytest.param(lambda i, rng: i, id="a-value-per-row-cut-into-runs"),
+    ],
+)
+def test_key_pages_read_in_turn_equal_one_sort_and_none_outgrows_its_size(lead: object) -> None:
+    rng = random.Random(7)
+    rows = [(lead(i, rng), rng.randrange(5), 0, f"id-{i:04d}") for i in range(600)]  # type: ignore[operator]
+    conn = duckdb.connect()
+    conn.execute("CREATE TABLE items (k0 BIGINT, k1 BIGINT, k2 BIGINT, id VARCHAR)")
+    conn.executemany("INSERT INTO items VALUES (?, ?, ?, ?)", rows)
+    walked = []
+    for condition, params in key_pages(conn, "items", ("k0", "k1", "k2", "id"), size=50):
+        page = conn.execute(f"SELECT * FROM items WHERE {condition} ORDER BY k0, k1, k2, id", params).fetchall()
+        assert 0 < len(page) <= 50
+        walked += page
+    assert walked == sorted(rows)
 
 
 def test_stored_clusters_are_read_with_the_evidence_of_the_events_they_name(store: Store) -> None:

@@ -1,4 +1,4 @@
-"""Events read in a fixed order a page at a time, in memory that does not grow with the store.
+"""Rows read in a fixed order a page at a time, in memory that does not grow with the store.
 
 Why not one ORDER BY: DuckDB sorts whole rows, evidence text and all, and under its memory
 cap that sort does not reliably spill to disk. With a 64MB cap, reading the 225,000 events
@@ -12,6 +12,11 @@ The price is time: each page is a scan of its own, and DuckDB skips only the row
 whose days all lie outside the page, so reading many pages costs more than one sort would
 have (a hub's 196,000 related events: 4.9 s sorted whole, 7.6 s in pages of 2,000).
 
+The same holds for the keyed items a caller sorts through a table of its own
+(``Store.sorted_by_key``: a hub dyad's clustering order): one ORDER BY over them ran out of
+memory under a 64MB cap at 300,000 items of 220 bytes, and pages of the cap's size do not
+(:func:`key_pages`).
+
 Usage::
 
     for row in ordered_rows(cursor, "dyad = ?", ["RUS|TUR"], EVENT_COLUMNS, EVENT_ORDER):
@@ -20,7 +25,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +89,7 @@ def pages(
         yield from _keyset_pages(cur, f"({where}) AND day IS NULL", list(params), order[1:], size)
 
 
-def _runs(counts: Sequence[tuple[Any, int]], size: int) -> Iterator[tuple[Any, Any, Any]]:
+def _runs(counts: Iterable[Sequence[Any]], size: int) -> Iterator[tuple[Any, Any, Any]]:
     """From ``(value, rows)`` counts in order (a None value last, left out): ``(after, upto,
     None)`` for each run of values, after ``after`` up to ``upto`` (None: unbounded), that
     fits in ``size`` rows, and ``(None, None, value)`` for a value that alone outgrows it."""
@@ -118,7 +123,12 @@ def _range(
 
 
 def _keyset_pages(
-    cur: duckdb.DuckDBPyConnection, where: str, params: Sequence[Any], order: Sequence[str], size: int
+    cur: duckdb.DuckDBPyConnection,
+    where: str,
+    params: Sequence[Any],
+    order: Sequence[str],
+    size: int,
+    table: str = "events",
 ) -> Iterator[tuple[str, list[Any]]]:
     """Pages of the rows matching ``where`` by ``order`` (NOT NULL columns): each found by a
     top-N over the key alone, the next starting after the last key of this one."""
@@ -126,7 +136,7 @@ def _keyset_pages(
     lower, lower_params = f"({where})", list(params)
     while True:
         keys = cur.execute(
-            f"SELECT {keys_sql} FROM events WHERE {lower} ORDER BY {keys_sql} LIMIT ?", [*lower_params, size]
+            f"SELECT {keys_sql} FROM {table} WHERE {lower} ORDER BY {keys_sql} LIMIT ?", [*lower_params, size]
         ).fetchall()
         if len(keys) < size:
             if keys:
@@ -135,6 +145,44 @@ def _keyset_pages(
         after, after_params = _after(order, keys[-1])
         yield f"{lower} AND NOT {after}", [*lower_params, *after_params]
         lower, lower_params = f"({where}) AND {after}", [*params, *after_params]
+
+
+def key_pages(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    order: Sequence[str],
+    size: int = PAGE_SIZE,
+    where: str = "TRUE",
+    params: Sequence[Any] = (),
+) -> list[tuple[str, list[Any]]]:
+    """Conditions that cut ``table``'s rows matching ``where`` into pages of at most ``size``
+    rows in ``order`` (NOT NULL columns), first page first, for a table with no days to cut on.
+
+    As :func:`pages` does with days, the rows are cut into runs of whole values of the key's
+    first column, from one count per value; a value too common for one page is cut by the
+    rest of the key the same way, and the last column by top-N (:func:`_keyset_pages`). The
+    counts are read a chunk at a time, so a column with a value per row (a sequence number)
+    is never held whole. The conditions are returned as a list (one entry a page) so the
+    caller may reuse ``cur`` to read the pages.
+    """
+    lead, rest = order[0], order[1:]
+    if not rest:
+        return list(_keyset_pages(cur, where, params, order, size, table=table))
+    cur.execute(f"SELECT {lead}, count(*) FROM {table} WHERE {where} GROUP BY {lead} ORDER BY {lead}", list(params))
+    runs = list(_runs(_fetched(cur), size))
+    found: list[tuple[str, list[Any]]] = []
+    for after, upto, heavy in runs:
+        if heavy is None:
+            found.append(_range(lead, where, params, after, upto))
+        else:
+            found += key_pages(cur, table, rest, size, f"({where}) AND {lead} = ?", [*params, heavy])
+    return found
+
+
+def _fetched(cur: duckdb.DuckDBPyConnection, chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``cur``'s last query, fetched a chunk at a time."""
+    while rows := cur.fetchmany(chunk):
+        yield from rows
 
 
 def row_key(columns: Sequence[str], order: Sequence[str]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
