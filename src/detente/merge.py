@@ -395,7 +395,7 @@ def dyad_clusters(store: Any, a: str, b: str, *, window_days: int) -> Iterator[d
     stretch of time it is in, and DuckDB sorts the members again by the cluster each
     joined, so each cluster is finished from its members alone.
     """
-    members = (member_of(e, window_days) for e in store.iter_dyad_events(a, b, ordered=False))
+    members = (member_of(e, window_days) for e in store.iter_dyad_events(a, b, ordered=False, chunk_size=SORT_CHUNK))
     keyed = ((*order_key(m.report), member_payload(m)) for m in members)
     clusterer = Clusterer(window_days)
     joined = count()
