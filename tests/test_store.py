@@ -8,7 +8,7 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -365,9 +365,11 @@ def test_items_beyond_the_memory_cap_come_back_sorted(tmp_path: Path) -> None:
         pytest.param(lambda i, rng: i, id="a-value-per-row-cut-into-runs"),
     ],
 )
-def test_key_pages_read_in_turn_equal_one_sort_and_none_outgrows_its_size(lead: object) -> None:
+def test_key_pages_read_in_turn_equal_one_sort_and_none_outgrows_its_size(
+    lead: Callable[[int, random.Random], int],
+) -> None:
     rng = random.Random(7)
-    rows = [(lead(i, rng), rng.randrange(5), 0, f"id-{i:04d}") for i in range(600)]  # type: ignore[operator]
+    rows = [(lead(i, rng), rng.randrange(5), 0, f"id-{i:04d}") for i in range(600)]
     conn = duckdb.connect()
     conn.execute("CREATE TABLE items (k0 BIGINT, k1 BIGINT, k2 BIGINT, id VARCHAR)")
     conn.executemany("INSERT INTO items VALUES (?, ?, ?, ?)", rows)
