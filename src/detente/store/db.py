@@ -61,6 +61,7 @@ from detente.store.ordered import (
     DAY_ORDER,
     EVENT_ORDER,
     PAGE_SIZE,
+    fetched,
     key_pages,
     ordered_rows,
     pages,
@@ -595,8 +596,7 @@ class Store:
                     f"SELECT k0, k1, k2, id, payload FROM {table} WHERE {condition} ORDER BY {', '.join(SORT_KEY)}",
                     params,
                 )
-                while rows := cur.fetchmany(chunk_size):
-                    yield from rows
+                yield from fetched(cur, chunk_size)
 
     @contextmanager
     def _sort_table(
@@ -626,8 +626,7 @@ class Store:
         cur = self.cursor()
         try:
             cur.execute(sql, list(params))
-            while rows := cur.fetchmany(chunk_size):
-                yield from (row_to_event(r) for r in rows)
+            yield from (row_to_event(r) for r in fetched(cur, chunk_size))
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
         finally:

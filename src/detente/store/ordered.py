@@ -169,7 +169,7 @@ def key_pages(
     if not rest:
         return list(_keyset_pages(cur, where, params, order, size, table=table))
     cur.execute(f"SELECT {lead}, count(*) FROM {table} WHERE {where} GROUP BY {lead} ORDER BY {lead}", list(params))
-    runs = list(_runs(_fetched(cur), size))
+    runs = list(_runs(fetched(cur), size))
     found: list[tuple[str, list[Any]]] = []
     for after, upto, heavy in runs:
         if heavy is None:
@@ -179,8 +179,8 @@ def key_pages(
     return found
 
 
-def _fetched(cur: duckdb.DuckDBPyConnection, chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``cur``'s last query, fetched a chunk at a time."""
+def fetched(cur: duckdb.DuckDBPyConnection, chunk: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``cur``'s last query, fetched a chunk at a time, never all at once."""
     while rows := cur.fetchmany(chunk):
         yield from rows
 
